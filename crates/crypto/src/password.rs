@@ -74,7 +74,6 @@ impl Password {
     #[must_use]
     pub fn to_ascii_low_bytes(&self) -> Zeroizing<Vec<u8>> {
         // JDK compat: com.sun.crypto.provider.PBEKey keeps `(byte) (c & 0x7f)`.
-        #[expect(clippy::cast_possible_truncation, reason = "masked to 7 bits first")]
         let bytes = self.0.encode_utf16().map(|u| (u & 0x7f) as u8).collect();
         Zeroizing::new(bytes)
     }

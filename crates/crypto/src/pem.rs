@@ -59,11 +59,11 @@ pub fn parse_all(text: &[u8]) -> Result<Vec<PemBlock>> {
                 closed = true;
                 break;
             }
-            if body.is_empty() {
-                if let Some((k, v)) = line.split_once(": ") {
-                    headers.push((k.to_owned(), v.to_owned()));
-                    continue;
-                }
+            if body.is_empty()
+                && let Some((k, v)) = line.split_once(": ")
+            {
+                headers.push((k.to_owned(), v.to_owned()));
+                continue;
             }
             body.push_str(line);
         }
