@@ -47,6 +47,10 @@ pub struct ReadOptions {
     /// requires: same name, same data descriptor flag, and (without a data
     /// descriptor) the same CRC-32 and sizes.
     pub check_local_headers: bool,
+    /// Problems in an entry's local record (header, data range, descriptor)
+    /// do not fail the parse: the entry is kept as defective and reading it
+    /// fails (apksig reads local records only for the entries it needs).
+    pub defer_local_errors: bool,
     /// The local header's compression method must equal the Central
     /// Directory's (Android ignores the local one).
     pub check_local_method: bool,
@@ -85,6 +89,7 @@ impl ReadOptions {
             reject_duplicates: true,
             reject_overlaps: true,
             check_local_headers: true,
+            defer_local_errors: false,
             check_local_method: true,
             check_data_descriptors: true,
             check_stored_sizes: true,
@@ -109,6 +114,7 @@ impl ReadOptions {
             reject_duplicates: false,
             reject_overlaps: false,
             check_local_headers: true,
+            defer_local_errors: true,
             check_local_method: false,
             check_data_descriptors: false,
             check_stored_sizes: false,
@@ -316,9 +322,28 @@ pub struct Entry {
     descriptor: Option<DataDescriptor>,
     record_end: u64,
     compression: Compression,
+    defect: Option<String>,
 }
 
 impl Entry {
+    /// Why the local record is unusable, for entries kept under
+    /// [`ReadOptions::defer_local_errors`].
+    #[must_use]
+    pub fn defect(&self) -> Option<&str> {
+        self.defect.as_deref()
+    }
+
+    fn usable(&self) -> Result<()> {
+        match &self.defect {
+            None => Ok(()),
+            Some(d) => Err(Error::malformed(
+                format!("local record of {}", EntryName::from(self.name())),
+                self.local_header_offset,
+                d.clone(),
+            )),
+        }
+    }
+
     /// The name bytes (from the Central Directory).
     #[must_use]
     pub fn name(&self) -> &[u8] {
@@ -390,6 +415,7 @@ impl Entry {
     /// # Errors
     /// I/O errors.
     pub fn copy_raw(&self, src: &dyn DataSource, sink: &mut dyn Write) -> Result<()> {
+        self.usable()?;
         src.feed(self.data_offset, self.data_len, sink)
     }
 
@@ -400,6 +426,7 @@ impl Entry {
     /// # Errors
     /// [`Error::CorruptData`], [`Error::SizeMismatch`], [`Error::CrcMismatch`], I/O errors.
     pub fn read_to(&self, src: &dyn DataSource, sink: &mut dyn Write, verify_crc: bool) -> Result<ContentInfo> {
+        self.usable()?;
         let info = match self.compression {
             Compression::Stored => copy_range(src, self.data_offset, self.data_len, sink)?,
             Compression::Deflated => {
@@ -421,6 +448,7 @@ impl Entry {
     /// # Errors
     /// [`Error::LimitExceeded`] and the errors of [`Entry::read_to`].
     pub fn read_to_vec(&self, src: &dyn DataSource, limit: u64, verify_crc: bool) -> Result<Vec<u8>> {
+        self.usable()?;
         if self.uncompressed_size > limit {
             return Err(Error::LimitExceeded { what: "entry size", value: self.uncompressed_size, limit });
         }
@@ -502,7 +530,7 @@ impl ZipArchive {
             }
         }
         if self.options.reject_overlaps {
-            let mut order: Vec<&Entry> = self.entries.iter().collect();
+            let mut order: Vec<&Entry> = self.entries.iter().filter(|e| e.defect.is_none()).collect();
             order.sort_by_key(|e| e.local_header_offset);
             for pair in order.windows(2) {
                 if pair[1].local_header_offset < pair[0].record_end {
@@ -578,6 +606,51 @@ fn parse_entry(
         (MethodRule::NonStoredIsDeflated, _) | (MethodRule::StoredOrDeflated, METHOD_DEFLATED) => Compression::Deflated,
         (MethodRule::StoredOrDeflated, method) => return Err(Error::UnsupportedCompression { name: name(), method }),
     };
+    let local = parse_local(src, s, opts, &central, compressed_size, uncompressed_size, local_header_offset, compression);
+    let (local, data_offset, data_len, descriptor, record_end, defect) = match local {
+        Ok(l) => (l.header, l.data_offset, l.data_len, l.descriptor, l.record_end, None),
+        Err(Error::Io(e)) => return Err(Error::Io(e)),
+        Err(e) if opts.defer_local_errors => {
+            (LocalFileHeader::default(), local_header_offset, 0, None, local_header_offset, Some(e.to_string()))
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(Entry {
+        central,
+        local,
+        central_offset,
+        compressed_size,
+        uncompressed_size,
+        local_header_offset,
+        data_offset,
+        data_len,
+        descriptor,
+        record_end,
+        compression,
+        defect,
+    })
+}
+
+struct LocalPart {
+    header: LocalFileHeader,
+    data_offset: u64,
+    data_len: u64,
+    descriptor: Option<DataDescriptor>,
+    record_end: u64,
+}
+
+#[expect(clippy::too_many_arguments, reason = "the resolved central values an entry's local record is checked against")]
+fn parse_local(
+    src: &dyn DataSource,
+    s: &ZipSections,
+    opts: &ReadOptions,
+    central: &CentralDirectoryRecord,
+    compressed_size: u64,
+    uncompressed_size: u64,
+    local_header_offset: u64,
+    compression: Compression,
+) -> Result<LocalPart> {
+    let name = || EntryName::from(central.name.as_slice());
     let beyond = |end: u64| Error::EntryBeyondCentralDirectory { name: name(), end, cd_offset: s.cd_offset };
 
     // The local header: fixed part, then name and extra.
@@ -602,26 +675,26 @@ fn parse_entry(
             return Err(Error::NameMismatch { central: name(), local: local.name.as_slice().into() });
         }
         if has_dd != central.has_data_descriptor() {
-            return Err(mismatch(&central, "data descriptor flag", u64::from(has_dd), u64::from(central.has_data_descriptor())));
+            return Err(mismatch(central, "data descriptor flag", u64::from(has_dd), u64::from(central.has_data_descriptor())));
         }
         if !has_dd {
             let (lc, lu) = local_sizes(&local, opts.zip64);
             if local.crc32 != central.crc32 {
-                return Err(mismatch(&central, "CRC-32", local.crc32.into(), central.crc32.into()));
+                return Err(mismatch(central, "CRC-32", local.crc32.into(), central.crc32.into()));
             }
             if lc != compressed_size {
-                return Err(mismatch(&central, "compressed size", lc, compressed_size));
+                return Err(mismatch(central, "compressed size", lc, compressed_size));
             }
             if lu != uncompressed_size {
-                return Err(mismatch(&central, "uncompressed size", lu, uncompressed_size));
+                return Err(mismatch(central, "uncompressed size", lu, uncompressed_size));
             }
         }
     }
     if opts.check_local_method && local.method != central.method {
-        return Err(mismatch(&central, "compression method", local.method.into(), central.method.into()));
+        return Err(mismatch(central, "compression method", local.method.into(), central.method.into()));
     }
     if opts.check_stored_sizes && compression == Compression::Stored && compressed_size != uncompressed_size {
-        return Err(mismatch(&central, "stored size", compressed_size, uncompressed_size));
+        return Err(mismatch(central, "stored size", compressed_size, uncompressed_size));
     }
     let data_len = if compression == Compression::Stored { uncompressed_size } else { compressed_size };
     let data_offset = header_end;
@@ -645,24 +718,12 @@ fn parse_entry(
         if opts.check_data_descriptors
             && (dd.crc32 != central.crc32 || dd.compressed_size != compressed_size || dd.uncompressed_size != uncompressed_size)
         {
-            return Err(mismatch(&central, "data descriptor", dd.compressed_size, compressed_size));
+            return Err(mismatch(central, "data descriptor", dd.compressed_size, compressed_size));
         }
         record_end = data_end + dd.encoded_len() as u64;
         descriptor = Some(dd);
     }
-    Ok(Entry {
-        central,
-        local,
-        central_offset,
-        compressed_size,
-        uncompressed_size,
-        local_header_offset,
-        data_offset,
-        data_len,
-        descriptor,
-        record_end,
-        compression,
-    })
+    Ok(LocalPart { header: local, data_offset, data_len, descriptor, record_end })
 }
 
 fn mismatch(central: &CentralDirectoryRecord, field: &'static str, local: u64, central_value: u64) -> Error {
