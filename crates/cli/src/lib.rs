@@ -7,4 +7,5 @@
 //! produced here and nowhere else.
 
 pub mod common;
+pub mod signapk;
 pub mod zipalign;

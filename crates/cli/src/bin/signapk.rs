@@ -1,0 +1,5 @@
+//! `signapk`: see [`signkit_cli::signapk`].
+
+fn main() -> std::process::ExitCode {
+    signkit_cli::signapk::main()
+}
