@@ -139,6 +139,11 @@ impl ContentDigester {
         let index = self.next_index;
         self.next_index += 1;
         self.results.push(None);
+        if self.jobs.is_none() {
+            self.results[index] = Some(digest_chunk(&self.algorithms, &self.buf));
+            self.buf.clear();
+            return;
+        }
         let data = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK_SIZE));
         if let Some(tx) = &self.jobs {
             match tx.send((index, data)) {

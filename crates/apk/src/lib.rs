@@ -17,6 +17,7 @@
 //! Nothing here panics on any input: every length, offset and count read
 //! from an archive, a manifest or a signing block is checked before use.
 
+mod archive;
 pub mod axml;
 pub mod digest;
 mod error;

@@ -150,20 +150,22 @@ pub fn signed_comment(cms: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// Signs an OTA package as `signapk -w cert key in out`: `cert_file` is the
-/// certificate file's bytes (copied into the package as `otacert`).
+/// certificate file's bytes (copied into the package as `otacert`);
+/// `workers` as in [`crate::SignApkOptions::workers`].
 ///
 /// # Errors
 /// Malformed input, a certificate or key signapk refuses, I/O errors.
 pub fn sign_whole_file<W: Write>(
-    src: &dyn signkit_zip::DataSource,
+    src: &(dyn signkit_zip::DataSource + Sync),
     signer: &SignerKey<'_>,
     cert_file: &[u8],
+    workers: Option<usize>,
     out: W,
 ) -> Result<W> {
     signer.check()?;
     let digest = ota_digest(signer.cert)?;
     let alg = ota_signature_algorithm(signer.cert, digest)?;
-    let (mut out, hasher, _) = signapk::write_ota_archive(src, cert_file, Hasher::new(digest), out)?;
+    let (mut out, hasher) = signapk::write_ota_archive(src, cert_file, Hasher::new(digest), workers, out)?;
     let signature = signer.key.sign_prehashed(alg, &hasher.finalize())?;
     let cms = bc_signed_data(signer.cert, alg, &signature);
     let comment = signed_comment(&cms)?;

@@ -19,13 +19,15 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
-use std::io::{self, Write};
+use std::io::Write;
 
 use signkit_crypto::{Certificate, Hasher, KeyAlgorithm, PrivateKey};
-use signkit_zip::java::{FixedOffset, JavaFlavor, JavaZipEntry, JavaZipWriter};
+use signkit_zip::java::{FixedOffset, JavaZipEntry};
 use signkit_zip::records::METHOD_STORED;
 use signkit_zip::{DataSource, Entry, Eocd, ReadOptions, ZipArchive};
 
+use crate::archive::{Archive, DeflateJob, Sink};
+pub use crate::archive::TIMESTAMP_MILLIS;
 use crate::axml;
 use crate::digest::{ContentDigest, ContentDigester};
 use crate::error::{Error, Result};
@@ -35,11 +37,6 @@ use crate::signing_block::{
 };
 use crate::v1::{self, JavaString, V1Digest, V1Signer};
 
-/// 2009-01-01 00:00:00 UTC in Java milliseconds: every entry's time.
-///
-/// signapk subtracts the local zone's offset so that the MS-DOS fields read
-/// 2009-01-01 00:00:00 in any zone; converting in UTC gives the same fields.
-pub const TIMESTAMP_MILLIS: i64 = 1_230_768_000_000;
 /// `Created-By` of the `.SF` files.
 pub const CREATED_BY: &str = "1.0 (Android SignApk)";
 /// The entry signapk regenerates (apksig `Hints.PIN_BYTE_RANGE_ZIP_ENTRY_NAME`).
@@ -105,11 +102,14 @@ pub struct SignApkOptions {
     pub min_sdk_version: Option<i32>,
     /// `!--disable-v2`.
     pub v2: bool,
+    /// Threads that recompress entries (`None`: one per core; `Some(0)`:
+    /// all work on the calling thread). The output does not depend on it.
+    pub workers: Option<usize>,
 }
 
 impl Default for SignApkOptions {
     fn default() -> Self {
-        Self { alignment: 4, min_sdk_version: None, v2: true }
+        Self { alignment: 4, min_sdk_version: None, v2: true, workers: None }
     }
 }
 
@@ -219,74 +219,6 @@ fn alignment_extra(offset: i64, alignment: i32) -> Vec<u8> {
     extra
 }
 
-/// The output: bytes go to the file (and the content digester) until the
-/// archive's end records, which are captured instead.
-struct Tee<W: Write> {
-    out: io::BufWriter<W>,
-    digester: Option<ContentDigester>,
-    hasher: Option<Hasher>,
-    capture: Option<Vec<u8>>,
-    written: u64,
-}
-
-struct TeeHandle<'a, W: Write>(&'a RefCell<Tee<W>>);
-
-impl<W: Write> Write for TeeHandle<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut t = self.0.try_borrow_mut().map_err(io::Error::other)?;
-        if let Some(c) = &mut t.capture {
-            c.extend_from_slice(buf);
-            return Ok(buf.len());
-        }
-        t.out.write_all(buf)?;
-        if let Some(d) = &mut t.digester {
-            d.update(buf);
-        }
-        if let Some(h) = &mut t.hasher {
-            h.update(buf);
-        }
-        t.written += buf.len() as u64;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<W: Write> Tee<W> {
-    fn new(out: W) -> Self {
-        Self { out: io::BufWriter::with_capacity(1 << 20, out), digester: None, hasher: None, capture: None, written: 0 }
-    }
-
-    /// Writes straight to the file, past the digesters.
-    fn raw(&mut self, bytes: &[u8]) -> Result<()> {
-        self.out.write_all(bytes)?;
-        self.written += bytes.len() as u64;
-        Ok(())
-    }
-}
-
-/// Entry data flowing to the writer, hashed on the way for v1.
-struct EntrySink<'w, W: Write> {
-    writer: &'w mut JavaZipWriter<W>,
-    hasher: Option<Hasher>,
-}
-
-impl<W: Write> Write for EntrySink<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if let Some(h) = &mut self.hasher {
-            h.update(buf);
-        }
-        self.writer.write(buf).map_err(io::Error::other)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// What `copyFiles` needs to know from the signer engine.
 struct CopyPolicy<'p> {
     /// Entries the engine writes itself (skipped here).
@@ -295,16 +227,34 @@ struct CopyPolicy<'p> {
     v1_digest: Option<V1Digest>,
 }
 
+/// How many threads recompress entries besides the writing thread: one per
+/// core (at most 4), none on a single core.
+fn deflate_workers(requested: Option<usize>) -> usize {
+    requested.unwrap_or_else(|| {
+        let n = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        if n < 2 { 0 } else { n.min(4) }
+    })
+}
+
+/// How many threads hash the v2/v3 chunks besides the writing thread: none,
+/// the writing thread mostly waits for the compression workers and SHA-256
+/// runs at gigabytes per second.
+fn digest_workers() -> usize {
+    0
+}
+
 /// `SignApk.copyFiles`: writes the planned entries, STORED first, and
 /// returns the v1 digests of the entries it wrote.
 fn copy_files<W: Write>(
-    src: &dyn DataSource,
+    src: &(dyn DataSource + Sync),
     planned: &[Planned<'_>],
     policy: &CopyPolicy<'_>,
-    out: &mut JavaZipWriter<W>,
+    out: &mut Archive<'_, W>,
     default_alignment: i32,
+    workers: usize,
 ) -> Result<BTreeMap<JavaString, Vec<u8>>> {
     let mut digests = BTreeMap::new();
+    let hash = policy.v1_digest.map(V1Digest::algorithm);
     // `shouldOutputApkEntry`: with an engine, only entries covered by v1 are
     // copied; without one (whole-file signing) everything is.
     let output = |name: &str| -> bool {
@@ -334,45 +284,25 @@ fn copy_files<W: Write>(
         let extra = alignment_extra(offset, alignment);
         offset += extra.len() as i64;
         e.set_extra(Some(extra))?;
-        out.put_next_entry(e)?;
-        let mut sink = EntrySink { writer: out, hasher: policy.v1_digest.map(|d| Hasher::new(d.algorithm())) };
-        let info = p.entry.read_to(src, &mut sink, true)?;
-        offset += i64::try_from(info.size).unwrap_or(i64::MAX);
-        if let Some(h) = sink.hasher.take() {
-            digests.insert(JavaString(p.name.clone()), h.finalize());
+        out.put(e)?;
+        let (size, digest) = out.copy_content(src, p.entry, hash)?;
+        offset += i64::try_from(size).unwrap_or(i64::MAX);
+        if let Some(d) = digest {
+            digests.insert(JavaString(p.name.clone()), d);
         }
-        out.close_entry()?;
     }
-    for p in planned.iter().filter(|p| p.entry.central.method != METHOD_STORED) {
-        if !output(&p.name) {
-            continue;
+    let jobs: Vec<DeflateJob<'_>> = planned
+        .iter()
+        .filter(|p| p.entry.central.method != METHOD_STORED && output(&p.name))
+        .map(|p| DeflateJob { name: &p.name, entry: p.entry })
+        .collect();
+    let job_digests = out.deflate_entries(src, &jobs, hash, workers)?;
+    for (job, d) in jobs.iter().zip(job_digests) {
+        if let Some(d) = d {
+            digests.insert(JavaString(job.name.to_owned()), d);
         }
-        let mut e = JavaZipEntry::new(p.name.clone())?;
-        e.set_time(TIMESTAMP_MILLIS, &FixedOffset::UTC);
-        out.put_next_entry(e)?;
-        let mut sink = EntrySink { writer: out, hasher: policy.v1_digest.map(|d| Hasher::new(d.algorithm())) };
-        p.entry.read_to(src, &mut sink, true)?;
-        if let Some(h) = sink.hasher.take() {
-            digests.insert(JavaString(p.name.clone()), h.finalize());
-        }
-        out.close_entry()?;
     }
     Ok(digests)
-}
-
-/// Writes a new DEFLATED entry with the fixed time.
-fn write_new_entry<W: Write>(out: &mut JavaZipWriter<W>, name: &str, data: &[u8]) -> Result<()> {
-    let mut e = JavaZipEntry::new(name.to_owned())?;
-    e.set_time(TIMESTAMP_MILLIS, &FixedOffset::UTC);
-    out.put_next_entry(e)?;
-    out.write(data)?;
-    Ok(())
-}
-
-/// How many threads hash the v2/v3 chunks besides the writing thread.
-fn digest_workers() -> usize {
-    let n = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    n.clamp(2, 4) - 1
 }
 
 /// Signs an APK as `signapk [-a N] [--min-sdk-version N] [--disable-v2]
@@ -384,7 +314,7 @@ fn digest_workers() -> usize {
 /// Malformed input, an undeterminable minimum SDK version, keys apksig
 /// refuses, I/O errors on `out`.
 pub fn sign_apk<W: Write>(
-    src: &dyn DataSource,
+    src: &(dyn DataSource + Sync),
     signers: &[SignerKey<'_>],
     options: &SignApkOptions,
     out: W,
@@ -460,43 +390,36 @@ pub fn sign_apk<W: Write>(
         scheme_ids.push(VERSION_APK_SIGNATURE_SCHEME_V3);
     }
 
-    let tee = RefCell::new(Tee::new(out));
+    let sink = RefCell::new(Sink::new(out));
     if !algorithms.is_empty() {
         let mut d = ContentDigester::new(&algorithms, digest_workers());
         d.start_section();
-        tee.borrow_mut().digester = Some(d);
+        sink.borrow_mut().digester = Some(d);
     }
-    let mut writer = JavaZipWriter::new(TeeHandle(&tee), JavaFlavor::Jar);
-    writer.set_level(9)?;
+    let mut archive_out = Archive::new(&sink, 9)?;
     let policy = CopyPolicy { engine_names: &engine_names, v1_digest: Some(v1_digest) };
-    let digests = copy_files(src, &planned, &policy, &mut writer, options.alignment)?;
+    let digests =
+        copy_files(src, &planned, &policy, &mut archive_out, options.alignment, deflate_workers(options.workers))?;
     let signature_entries =
         v1::sign(&v1_signers, v1_digest, &digests, &scheme_ids, source_manifest.as_deref(), CREATED_BY)?;
     for (name, data) in &signature_entries {
-        write_new_entry(&mut writer, name, data)?;
+        archive_out.write_new(name, data)?;
     }
-    let entries = writer.entries().count();
     // The end records are held back: the signing block goes before them.
-    writer.close_entry()?;
-    let entries_len = writer.position();
-    tee.borrow_mut().capture = Some(Vec::new());
-    writer.finish()?;
-    let mut tee = tee.into_inner();
-    let end = tee.capture.take().unwrap_or_default();
-    let cd_len = end.len().checked_sub(Eocd::HEADER_LEN).ok_or_else(|| Error::Format("no end record".into()))?;
-    let (cd, eocd_bytes) = end.split_at(cd_len);
-    let eocd = Eocd::parse(eocd_bytes, entries_len + cd_len as u64)?;
-
+    let (entries_len, cd, eocd_bytes) = archive_out.finish()?;
+    let entries = cd_count(&eocd_bytes);
+    let mut sink = sink.into_inner();
     if algorithms.is_empty() {
-        tee.raw(cd)?;
-        tee.raw(eocd_bytes)?;
+        sink.raw(&cd)?;
+        sink.raw(&eocd_bytes)?;
     } else {
+        let eocd = Eocd::parse(&eocd_bytes, entries_len + cd.len() as u64)?;
         let padding = signing_block::padding_before_block(entries_len);
         let zeros = vec![0u8; usize::try_from(padding).unwrap_or(0)];
-        let mut digester = tee.digester.take().ok_or_else(|| Error::Format("no digester".into()))?;
+        let mut digester = sink.digester.take().ok_or_else(|| Error::Format("no digester".into()))?;
         digester.update(&zeros);
         digester.start_section();
-        digester.update(cd);
+        digester.update(&cd);
         digester.start_section();
         digester.update(&eocd.with_cd_offset(entries_len + padding)?.to_bytes()?);
         let digests = digester.finish()?;
@@ -508,14 +431,19 @@ pub fn sign_apk<W: Write>(
             pairs.push((APK_SIGNATURE_SCHEME_V3_BLOCK_ID, signing_block::v3_block(&v3_signers, &digests)?));
         }
         let block = signing_block::signing_block(&pairs)?;
-        tee.raw(&zeros)?;
-        tee.raw(&block)?;
-        tee.raw(cd)?;
-        tee.raw(&eocd.with_cd_offset(entries_len + padding + block.len() as u64)?.to_bytes()?)?;
+        sink.raw(&zeros)?;
+        sink.raw(&block)?;
+        sink.raw(&cd)?;
+        sink.raw(&eocd.with_cd_offset(entries_len + padding + block.len() as u64)?.to_bytes()?)?;
     }
-    let size = tee.written;
-    let out = tee.out.into_inner().map_err(|e| Error::Io(e.into_error()))?;
+    let size = sink.written();
+    let out = sink.into_inner()?;
     Ok((out, SignApkSummary { min_sdk_version: min_sdk, v1_digest, v2, v3, entries, size }))
+}
+
+/// The entry count of an End of Central Directory record.
+fn cd_count(eocd: &[u8]) -> usize {
+    eocd.get(10..12).map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])))
 }
 
 /// `CMSSigner.STRIP_PATTERN`: `^(META-INF/((.*)[.](SF|RSA|DSA|EC)|com/android/otacert))|(META-INF/MANIFEST.MF)$`
@@ -533,46 +461,37 @@ pub fn ota_strip(name: &str) -> bool {
 }
 
 /// The signed archive of whole-file signing, before its comment: written to
-/// `out` while `hasher` digests it; returns the archive's last two bytes
-/// (the comment length the signature does not cover) unwritten.
+/// `out` while `hasher` digests it, except its last two bytes (the comment
+/// length, which the signature does not cover and which is not written).
 pub(crate) fn write_ota_archive<W: Write>(
-    src: &dyn DataSource,
+    src: &(dyn DataSource + Sync),
     cert_file: &[u8],
     hasher: Hasher,
+    workers: Option<usize>,
     out: W,
-) -> Result<(W, Hasher, u64)> {
+) -> Result<(W, Hasher)> {
     let archive = ZipArchive::parse(src, &read_options())?;
     let planned = sorted_entries(&archive, &ota_strip)?;
-    let tee = RefCell::new(Tee::new(out));
-    tee.borrow_mut().hasher = Some(hasher);
-    let mut writer = JavaZipWriter::new(TeeHandle(&tee), JavaFlavor::Jar);
+    let sink = RefCell::new(Sink::new(out));
+    sink.borrow_mut().hasher = Some(hasher);
+    let mut archive_out = Archive::new(&sink, -1)?;
     let none = HashSet::new();
     let policy = CopyPolicy { engine_names: &none, v1_digest: None };
-    copy_files(src, &planned, &policy, &mut writer, 0)?;
-    write_new_entry(&mut writer, "META-INF/com/android/otacert", cert_file)?;
-    writer.close_entry()?;
-    tee.borrow_mut().capture = Some(Vec::new());
-    writer.finish()?;
-    let mut tee = tee.into_inner();
-    let end = tee.capture.take().unwrap_or_default();
+    copy_files(src, &planned, &policy, &mut archive_out, 0, deflate_workers(workers))?;
+    archive_out.write_new("META-INF/com/android/otacert", cert_file)?;
+    let (_, cd, eocd) = archive_out.finish()?;
+    let mut sink = sink.into_inner();
+    let mut hasher = sink.hasher.take().ok_or_else(|| Error::Format("no hasher".into()))?;
     // JDK compat: SignApk checks for a comment-less EOCD 22 bytes from the end.
-    let n = end.len();
-    if n < Eocd::HEADER_LEN || end[n - Eocd::HEADER_LEN..n - Eocd::HEADER_LEN + 4] != [0x50, 0x4b, 0x05, 0x06] {
+    if eocd.len() != Eocd::HEADER_LEN || eocd[..4] != [0x50, 0x4b, 0x05, 0x06] {
         return Err(Error::Ota("zip data already has an archive comment".into()));
     }
-    let (signed, _) = end.split_at(n - 2);
-    {
-        let t = &mut tee;
-        t.out.write_all(signed)?;
-        t.written += signed.len() as u64;
-        if let Some(h) = &mut t.hasher {
-            h.update(signed);
-        }
+    let signed_eocd = &eocd[..eocd.len() - 2];
+    for part in [&cd[..], signed_eocd] {
+        hasher.update(part);
+        sink.raw(part)?;
     }
-    let hasher = tee.hasher.take().ok_or_else(|| Error::Format("no hasher".into()))?;
-    let written = tee.written;
-    let out = tee.out.into_inner().map_err(|e| Error::Io(e.into_error()))?;
-    Ok((out, hasher, written))
+    Ok((sink.into_inner()?, hasher))
 }
 
 /// The signature algorithm of `key` as `KeyAlgorithm`, for messages.

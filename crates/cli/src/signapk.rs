@@ -324,18 +324,25 @@ fn sign(a: &Args) -> Result<(), Failure> {
         let (Some(signer), Some((_, cert_file))) = (signers.first(), certs.first()) else {
             return Err(Failure::exception("java.lang.ArrayIndexOutOfBoundsException: Index 0 out of bounds for length 0"));
         };
-        signkit_apk::sign_whole_file(&src, signer, cert_file, out.file()).map(|_| ())
+        signkit_apk::sign_whole_file(&src, signer, cert_file, workers(), out.file()).map(|_| ())
     } else {
         if signers.is_empty() {
             return Err(Failure::exception(
                 "java.lang.IllegalArgumentException: At least one signer config must be provided",
             ));
         }
-        let options = SignApkOptions { alignment: a.alignment, min_sdk_version: a.min_sdk_version, v2: a.v2 };
+        let options =
+            SignApkOptions { alignment: a.alignment, min_sdk_version: a.min_sdk_version, v2: a.v2, workers: workers() };
         signkit_apk::sign_apk(&src, &signers, &options, out.file()).map(|_| ())
     };
     result.map_err(|e| describe(&e))?;
     out.commit().map_err(|e| Failure::exception(format!("java.io.IOException: {e}")))
+}
+
+/// `SIGNKIT_THREADS`: how many threads recompress entries (the output is the
+/// same for any value; 0 keeps everything on one thread).
+fn workers() -> Option<usize> {
+    std::env::var("SIGNKIT_THREADS").ok().and_then(|v| v.parse().ok())
 }
 
 /// Runs signapk with `args` (without the program name); returns the exit code.
