@@ -42,6 +42,8 @@ const PIPE_CHUNK: usize = 64 << 10;
 const LOOKAHEAD_BUDGET: usize = 3 << 20;
 /// Bytes of the entry being written that may wait for the writing thread.
 const HEAD_BUDGET: usize = 256 << 10;
+/// Emptied buffers kept for reuse.
+const POOL_BUFFERS: usize = 8;
 
 /// The file being written: everything but the held-back end records goes
 /// through the content digester (v2/v3) or the whole-file hasher (`-w`).
@@ -182,7 +184,7 @@ impl FlowState {
             *v = v.saturating_sub(len);
         }
         self.total = self.total.saturating_sub(len);
-        if len == PIPE_CHUNK && self.free.len() < (LOOKAHEAD_BUDGET + HEAD_BUDGET) / PIPE_CHUNK {
+        if len == PIPE_CHUNK && self.free.len() < POOL_BUFFERS {
             buf.clear();
             self.free.push(buf);
         }
