@@ -897,6 +897,11 @@ pub(crate) fn encode<R: CryptoRng + ?Sized>(
     now_millis: i64,
     options: &Pkcs12Options,
 ) -> Result<Vec<u8>> {
+    for e in ks.entries() {
+        if let EntryKind::PrivateKey { chain, .. } = &e.kind {
+            validate_chain(chain)?;
+        }
+    }
     // Keys first: new keys are protected in entry order.
     let mut key_bags: Vec<Vec<u8>> = Vec::new();
     for e in ks.entries() {
@@ -991,6 +996,16 @@ pub(crate) fn encode<R: CryptoRng + ?Sized>(
     }
     let refs: Vec<&[u8]> = pfx_parts.iter().map(Vec::as_slice).collect();
     Ok(asn1::seq(&refs))
+}
+
+/// `PKCS12KeyStore.validateChain`: each certificate is issued by the next
+/// one (by name) and none repeats.
+fn validate_chain(chain: &[Certificate]) -> Result<()> {
+    let linked = chain
+        .windows(2)
+        .all(|w| x500::canonical_key(&w[0].issuer_der()) == x500::canonical_key(&w[1].subject_der()));
+    let unique = chain.iter().enumerate().all(|(i, c)| !chain[..i].contains(c));
+    if linked && unique { Ok(()) } else { Err(Error::CannotStore("Certificate chain is not valid".into())) }
 }
 
 /// The `EncryptedPrivateKeyInfo` of a key entry: reused when it was read
