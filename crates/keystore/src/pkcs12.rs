@@ -1067,3 +1067,56 @@ mod tests {
         assert!(!java_equals_ignore_case("MyKey", "mykeys"));
     }
 }
+
+#[cfg(test)]
+mod jdk_structure_tests {
+    use rand::SeedableRng as _;
+
+    use super::*;
+
+    /// The plaintext of every safe of a PFX: the SafeContents of data safes
+    /// as stored, those of encrypted safes decrypted.
+    fn safes(bytes: &[u8], password: &Password) -> (usize, Vec<Vec<u8>>) {
+        let pfx = asn1::parse_exact(bytes, "PFX").unwrap();
+        let mut s = pfx.children();
+        s.read().unwrap();
+        let (_, content) = content_info(&s.read().unwrap()).unwrap();
+        let auth_safe = content.octets().unwrap().into_owned();
+        let list = asn1::parse_exact(&auth_safe, "AuthenticatedSafe").unwrap();
+        let mut r = list.children();
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let (ct, c) = content_info(&r.read().unwrap()).unwrap();
+            if ct == DATA {
+                out.push(c.octets().unwrap().into_owned());
+            } else {
+                let (scheme, ct) = encrypted_data(&c).unwrap();
+                out.push(scheme.decrypt(password, &ct).unwrap().to_vec());
+            }
+        }
+        (bytes.len(), out)
+    }
+
+    /// Storing a JDK-written store again gives, safe by safe, the bytes the
+    /// JDK wrote: bag order, attributes (friendlyName spelling, localKeyId,
+    /// trusted key usage, CA names) and protection parameters' sizes.
+    #[test]
+    fn resave_matches_the_jdk_structure() {
+        let pw = Password::new("changeit".into());
+        // (store, the JDK's own re-save of it). A store written right after an
+        // import keeps the import order; the JDK's reload puts keys first.
+        for (name, resaved) in [
+            ("jdk-default.p12", "jdk-default.p12"),
+            ("jdk-legacy.p12", "jdk-legacy.p12"),
+            ("jdk-chain.p12", "jdk-chain.p12"),
+            ("jdk-from-jceks.p12", "jdk-from-jceks-resaved.p12"),
+        ] {
+            let read = |n: &str| std::fs::read(format!("{}/../../fixtures/keystores/{n}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            let bytes = read(name);
+            let ks = decode(&bytes, Some(&pw)).unwrap();
+            let options = ks.pkcs12_resave_options(Pkcs12Options::jdk_default());
+            let ours = encode(&ks, &pw, &mut rand::rngs::StdRng::seed_from_u64(0), 0, &options).unwrap();
+            assert_eq!(safes(&ours, &pw), safes(&read(resaved), &pw), "{name}");
+        }
+    }
+}

@@ -138,6 +138,8 @@ fn jdk_jks_and_jceks() {
     check_against_jdk("jdk-resaved.jks", StoreType::Jks, &[("otherpass", "keypass123")]);
     check_against_jdk("jdk.jceks", StoreType::Jceks, &[]);
     check_against_jdk("jdk-resaved.jceks", StoreType::Jceks, &[]);
+    // Thirteen entries: loading grows the Hashtable from 11 to 23 buckets.
+    check_against_jdk("jdk-many.jceks", StoreType::Jceks, &[]);
 }
 
 #[test]
@@ -164,7 +166,11 @@ fn openssl_pkcs12() {
 #[test]
 fn jdk_resave_is_byte_identical() {
     let pw = Password::new("changeit".into());
-    for (src, jdk_out) in [("jdk.jks", "jdk-resaved.jks"), ("jdk.jceks", "jdk-resaved.jceks")] {
+    for (src, jdk_out) in [
+        ("jdk.jks", "jdk-resaved.jks"),
+        ("jdk.jceks", "jdk-resaved.jceks"),
+        ("jdk-many.jceks", "jdk-many-resaved.jceks"),
+    ] {
         let ks = decode(&read(&fixture(src)), Some(&pw), None).unwrap();
         let ours = encode(&ks, &pw, &mut rand::rng(), &EncodeOptions::new(0)).unwrap();
         assert_eq!(ours, read(&fixture(jdk_out)), "{src}");
