@@ -130,11 +130,10 @@ pub(crate) fn encode_modified_utf8(text: &str) -> Vec<u8> {
                 out.push(unit as u8);
             }
             0x0000 | 0x0080..=0x07ff => {
-                #[expect(clippy::cast_possible_truncation, reason = "masked to a byte")]
+                #[expect(clippy::cast_possible_truncation, reason = "below 0x800, so the shift leaves 5 bits")]
                 out.extend_from_slice(&[0xc0 | (unit >> 6) as u8, 0x80 | (unit & 0x3f) as u8]);
             }
             _ => {
-                #[expect(clippy::cast_possible_truncation, reason = "masked to a byte")]
                 out.extend_from_slice(&[
                     0xe0 | (unit >> 12) as u8,
                     0x80 | ((unit >> 6) & 0x3f) as u8,

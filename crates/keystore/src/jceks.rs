@@ -135,7 +135,7 @@ fn decrypt(password: &[u8], salt: &[u8], iterations: u32, data: &[u8]) -> Result
     if iterations > MAX_ITERATION_COUNT {
         return Err(unrecoverable("PBE iteration count too large"));
     }
-    if data.len() % 8 != 0 {
+    if !data.len().is_multiple_of(8) {
         return Err(unrecoverable("Input length must be multiple of 8 when decrypting with padded cipher"));
     }
     let kiv = derive(password, salt, iterations);

@@ -83,12 +83,15 @@ pub(crate) enum Value {
     Class,
 }
 
+/// The field values one class of an object's hierarchy wrote, by name.
+pub(crate) type ClassData = (Rc<ClassDesc>, Vec<(String, Value)>);
+
 /// An object: its class and, per class of its hierarchy (super first), the
 /// field values by name.
 #[derive(Debug)]
 pub(crate) struct Object {
     pub(crate) class: Rc<ClassDesc>,
-    pub(crate) data: Vec<(Rc<ClassDesc>, Vec<(String, Value)>)>,
+    pub(crate) data: Vec<ClassData>,
 }
 
 impl Object {

@@ -464,7 +464,7 @@ where
 {
     let cipher = cipher.map_err(|_| Error::UnrecoverableKey("Invalid key length".into()))?;
     let block = <C as cipher::BlockSizeUser>::block_size();
-    if data.len() % block != 0 {
+    if !data.len().is_multiple_of(block) {
         return Err(Error::UnrecoverableKey(format!(
             "Input length must be multiple of {block} when decrypting with padded cipher"
         )));

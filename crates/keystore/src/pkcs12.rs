@@ -47,7 +47,6 @@ macro_rules! oid {
 oid! {
     DATA = "1.2.840.113549.1.7.1";
     ENCRYPTED_DATA = "1.2.840.113549.1.7.6";
-    KEY_BAG = "1.2.840.113549.1.12.10.1.1";
     SHROUDED_KEY_BAG = "1.2.840.113549.1.12.10.1.2";
     CERT_BAG = "1.2.840.113549.1.12.10.1.3";
     SECRET_BAG = "1.2.840.113549.1.12.10.1.5";
@@ -505,8 +504,8 @@ fn load_bag(bag: &Tlv<'_>, index: usize, st: &mut LoadState) -> Result<()> {
             BagItem::SecretKey(secret_value.octets()?.into_owned())
         }
         // JDK compat: PKCS12KeyStore ignores other bag types, unencrypted
-        // keyBags included.
-        KEY_BAG | _ => BagItem::Other,
+        // keyBags (KEY_BAG) included.
+        _ => BagItem::Other,
     };
     let attrs = if sbi.peek_tag() == Some(tag::SET) { parse_attributes(&sbi.read()?)? } else { BagAttributes::default() };
     let BagAttributes { alias, key_id, trusted_key_usage, other } = attrs;

@@ -2,6 +2,8 @@
 //! `expectations.tsv` is decoded and checked (aliases, entry types,
 //! algorithms, certificates, key bytes, wrong key passwords, error rows).
 
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 #[path = "support/common.rs"]
 mod common;
 

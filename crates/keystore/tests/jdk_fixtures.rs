@@ -2,6 +2,8 @@
 //! its README), checked against what the JDK itself reads from them
 //! (`fixtures/keystores/jdk-dump/*.txt`, written by `KsDump.java`).
 
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 #[path = "support/common.rs"]
 mod common;
 

@@ -2,6 +2,8 @@
 //! trusted certificates and secret keys; encode with a seeded RNG, decode,
 //! compare. Damaged inputs give errors, never panics.
 
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 #[path = "support/common.rs"]
 mod common;
 
