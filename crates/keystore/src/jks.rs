@@ -342,3 +342,37 @@ mod tests {
         assert!(matches!(recover_private_key(&[0x30, 0x00], &pw), Err(Error::UnrecoverableKey(_))));
     }
 }
+
+#[cfg(test)]
+mod version1_tests {
+    use super::*;
+
+    /// A version 1 store (no certificate type strings), built by hand from a
+    /// version 2 one.
+    #[test]
+    fn reads_version_1() {
+        let path = format!("{}/../../fixtures/keystores/jdk.jks", env!("CARGO_MANIFEST_DIR"));
+        let v2 = decode(&std::fs::read(path).unwrap(), None, StoreType::Jks).unwrap();
+        let cert = v2.get("trustedca").unwrap().certificate().unwrap().clone();
+        let pw = Password::new("v1pass".into());
+        let mut out = DataOutput::default();
+        out.i32(JKS_MAGIC.cast_signed());
+        out.i32(1);
+        out.i32(1);
+        out.i32(2);
+        out.utf("old").unwrap();
+        out.i64(42);
+        out.length_prefixed(cert.der()).unwrap();
+        let mut md = pre_keyed_hash(&pw);
+        md.update(&out.buf);
+        let digest = md.finalize();
+        out.bytes(&digest);
+        let ks = decode(&out.buf, Some(&pw), StoreType::Jks).unwrap();
+        assert_eq!(ks.get("old").unwrap().certificate(), Some(&cert));
+        assert_eq!(ks.get("old").unwrap().created, Some(42));
+        // Version 3 is not a JKS.
+        let mut v3 = out.buf.clone();
+        v3[7] = 3;
+        assert!(matches!(decode(&v3, Some(&pw), StoreType::Jks), Err(Error::InvalidFormat)));
+    }
+}

@@ -185,8 +185,7 @@ impl Parser<'_, '_> {
             TC_STRING => Ok(Value::Str(self.string_body(false)?)),
             TC_LONGSTRING => Ok(Value::Str(self.string_body(true)?)),
             TC_CLASS => {
-                let desc = self.class_desc_after_tag(depth, None)?;
-                let _ = desc;
+                self.class_desc_after_tag(depth, None)?;
                 self.new_handle(Handle::Value(Value::Class));
                 Ok(Value::Class)
             }

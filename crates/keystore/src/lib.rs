@@ -37,6 +37,8 @@ mod x500;
 use rand_core::CryptoRng;
 use signkit_crypto::Password;
 
+pub use const_oid::ObjectIdentifier;
+
 pub use crate::error::{Error, Result};
 pub use crate::model::{Entry, EntryKind, Keystore, Pkcs12Attributes, ProtectedKey, SecretKeyMaterial, StoreType};
 pub use crate::pbe::{AesKeySize, HmacPrf, Pkcs12Pbe};

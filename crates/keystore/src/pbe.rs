@@ -70,6 +70,7 @@ oid! {
 
 /// The HMAC of PBKDF2 (and of PBMAC1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HmacPrf {
     /// `HmacSHA1` (the PBKDF2 default).
     Sha1,
@@ -157,6 +158,7 @@ pub enum AesKeySize {
 /// `keystore.pkcs12.keyProtectionAlgorithm` and `certProtectionAlgorithm`
 /// security properties).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Pkcs12Pbe {
     /// `PBEWith<Hmac>And<AES_n>`: PBES2 with PBKDF2 and AES-CBC (JDK 17's default
     /// is `PBEWithHmacSHA256AndAES_256`).

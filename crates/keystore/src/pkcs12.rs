@@ -67,6 +67,7 @@ oid! {
 /// The MAC algorithm of a PKCS12 store (`keystore.pkcs12.macAlgorithm`):
 /// HMAC keyed by the PKCS#12 KDF over the same digest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Pkcs12Mac {
     /// `HmacPBESHA1` (legacy).
     HmacPbeSha1,
@@ -908,11 +909,11 @@ pub(crate) fn encode<R: CryptoRng + ?Sized>(
         let attrs = bag_attributes(Some(&e.alias), Some(&key_id), None, &e.pkcs12.other);
         match &e.kind {
             EntryKind::PrivateKey { key, .. } => {
-                let blob = key_blob(e, key, false, password, rng, options)?;
+                let blob = key_blob(e, key, false, rng, options)?;
                 key_bags.push(safe_bag(&SHROUDED_KEY_BAG, &blob, &attrs));
             }
             EntryKind::SecretKey { key } => {
-                let blob = key_blob(e, key, true, password, rng, options)?;
+                let blob = key_blob(e, key, true, rng, options)?;
                 let secret_bag = asn1::seq(&[
                     &asn1::oid(&SHROUDED_KEY_BAG),
                     &asn1::cons(tag::CONTEXT_0, &[&asn1::octets(&blob)]),
@@ -1013,7 +1014,6 @@ fn key_blob<R: CryptoRng + ?Sized>(
     e: &Entry,
     key: &ProtectedKey,
     secret: bool,
-    _store_password: &Password,
     rng: &mut R,
     options: &Pkcs12Options,
 ) -> Result<Vec<u8>> {
@@ -1117,5 +1117,68 @@ mod jdk_structure_tests {
             let ours = encode(&ks, &pw, &mut rand::rngs::StdRng::seed_from_u64(0), 0, &options).unwrap();
             assert_eq!(safes(&ours, &pw), safes(&read(resaved), &pw), "{name}");
         }
+    }
+}
+
+#[cfg(test)]
+mod local_key_id_tests {
+    use rand::SeedableRng as _;
+
+    use super::*;
+
+    fn pfx_of(bags: &[Vec<u8>]) -> Vec<u8> {
+        let refs: Vec<&[u8]> = bags.iter().map(Vec::as_slice).collect();
+        let safe = data_content_info(&asn1::seq(&refs));
+        asn1::seq(&[&asn1::uint(3), &data_content_info(&asn1::seq(&[&safe]))])
+    }
+
+    /// Bags without attributes, as some tools write them: the JDK's
+    /// `privateKeyCount == 1` workaround gives the only key and the first
+    /// certificate the localKeyId "01", so they pair up; names are "1", "2".
+    #[test]
+    fn the_only_key_without_local_key_id_gets_01() {
+        let path = format!("{}/../../fixtures/keystores/jdk-chain.p12", env!("CARGO_MANIFEST_DIR"));
+        let pw = Password::new("changeit".into());
+        let src = decode(&std::fs::read(path).unwrap(), Some(&pw)).unwrap();
+        let EntryKind::PrivateKey { key, chain } = &src.get("leaf").unwrap().kind else { panic!() };
+        let blob = key.stored_blob().unwrap().to_vec();
+        let empty = asn1::cons(tag::SET, &[]);
+        let key_bag = safe_bag(&SHROUDED_KEY_BAG, &blob, &empty);
+        let cert_bag = |c: &Certificate| {
+            let v = asn1::seq(&[&asn1::oid(&X509_CERTIFICATE), &asn1::cons(tag::CONTEXT_0, &[&asn1::octets(c.der())])]);
+            asn1::seq(&[&asn1::oid(&CERT_BAG), &asn1::cons(tag::CONTEXT_0, &[&v])])
+        };
+        // The certificate bag comes first in its safe: i == 0.
+        let bytes = pfx_of(&[cert_bag(&chain[0]), cert_bag(&chain[1]), key_bag.clone()]);
+        let ks = decode(&bytes, Some(&pw)).unwrap();
+        assert_eq!(ks.aliases().collect::<Vec<_>>(), ["1"]);
+        let e = &ks.entries()[0];
+        assert_eq!(e.pkcs12.local_key_id.as_deref(), Some(&b"01"[..]));
+        assert_eq!(e.created, None);
+        let EntryKind::PrivateKey { chain: got, .. } = &e.kind else { panic!() };
+        // The bag at index 0 was processed before the key, so it got no "01":
+        // no localKeyId match and no name match, hence no chain.
+        assert!(got.is_empty());
+        // Key first: now the leaf (index 1) does not get "01" either, but a
+        // second key without localKeyId is dropped.
+        let bytes = pfx_of(&[key_bag.clone(), key_bag]);
+        let ks = decode(&bytes, Some(&pw)).unwrap();
+        assert_eq!(ks.len(), 1);
+        // The usual layout, keys in one safe and certificates in the next: the
+        // first certificate of the second safe gets "01" and the chain is built.
+        let safe = |bags: &[&Vec<u8>]| {
+            let refs: Vec<&[u8]> = bags.iter().map(|b| b.as_slice()).collect();
+            data_content_info(&asn1::seq(&refs))
+        };
+        let (leaf_bag, root_bag) = (cert_bag(&chain[0]), cert_bag(&chain[1]));
+        let key_bag = safe_bag(&SHROUDED_KEY_BAG, &blob, &empty);
+        let two_safes = asn1::seq(&[&safe(&[&key_bag]), &safe(&[&leaf_bag, &root_bag])]);
+        let bytes = asn1::seq(&[&asn1::uint(3), &data_content_info(&two_safes)]);
+        let ks = decode(&bytes, Some(&pw)).unwrap();
+        let EntryKind::PrivateKey { chain: got, .. } = &ks.entries()[0].kind else { panic!() };
+        assert_eq!(got, chain);
+        // And a store written by signkit pairs them through "Time" ids.
+        let again = encode(&src, &pw, &mut rand::rngs::StdRng::seed_from_u64(1), 0, &Pkcs12Options::jdk_default()).unwrap();
+        assert_eq!(decode(&again, Some(&pw)).unwrap().len(), src.len());
     }
 }
