@@ -94,7 +94,11 @@ impl<'a> Reader<'a> {
 
     /// Fails unless every element has been read.
     pub(crate) fn finish(&self, what: &str) -> Result<()> {
-        if self.data.is_empty() { Ok(()) } else { Err(Error::corrupt(format!("{what}: extra data"))) }
+        if self.data.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::corrupt(format!("{what}: extra data")))
+        }
     }
 }
 
@@ -135,7 +139,9 @@ fn parse_one(data: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8])> {
     } else {
         let n = usize::from(len0 & 0x7f);
         if n > 4 {
-            return Err(Error::corrupt(format!("DerInputStream.getLength(): lengthTag={n}, too big.")));
+            return Err(Error::corrupt(format!(
+                "DerInputStream.getLength(): lengthTag={n}, too big."
+            )));
         }
         let (bytes, after) = rest.split_at_checked(n).ok_or_else(short)?;
         rest = after;
@@ -147,7 +153,9 @@ fn parse_one(data: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8])> {
             return Err(Error::corrupt("DerInputStream.getLength(): Invalid length bytes"));
         }
         if value <= 127 {
-            return Err(Error::corrupt("DerInputStream.getLength(): Should use short form for length"));
+            return Err(Error::corrupt(
+                "DerInputStream.getLength(): Should use short form for length",
+            ));
         }
         header_len = 2 + n;
         usize::try_from(value).map_err(|_| short())?
@@ -188,7 +196,9 @@ impl<'a> Tlv<'a> {
         while !r.is_empty() {
             let piece = r.read()?;
             if piece.tag & 0x1f != tag::OCTET_STRING {
-                return Err(Error::corrupt("constructed OCTET STRING with a non-OCTET STRING piece"));
+                return Err(Error::corrupt(
+                    "constructed OCTET STRING with a non-OCTET STRING piece",
+                ));
             }
             out.extend_from_slice(&piece.octets()?);
         }
@@ -206,7 +216,10 @@ impl<'a> Tlv<'a> {
     /// A non-negative INTEGER that fits an `i32`, as the JDK's `getInteger`.
     pub(crate) fn small_uint(&self) -> Result<u32> {
         if self.tag != tag::INTEGER {
-            return Err(Error::corrupt(format!("expected an INTEGER, found tag 0x{:02x}", self.tag)));
+            return Err(Error::corrupt(format!(
+                "expected an INTEGER, found tag 0x{:02x}",
+                self.tag
+            )));
         }
         let b = self.body;
         if b.is_empty() {
@@ -229,13 +242,17 @@ impl<'a> Tlv<'a> {
     /// A BMPString as text (lone surrogates become U+FFFD).
     pub(crate) fn bmp_string(&self) -> Result<String> {
         if self.tag != tag::BMP_STRING {
-            return Err(Error::corrupt(format!("expected a BMPString, found tag 0x{:02x}", self.tag)));
+            return Err(Error::corrupt(format!(
+                "expected a BMPString, found tag 0x{:02x}",
+                self.tag
+            )));
         }
         let bytes = self.octets_of_string()?;
         if bytes.len() % 2 != 0 {
             return Err(Error::corrupt("BMPString of odd length"));
         }
-        let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> =
+            bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
         Ok(String::from_utf16_lossy(&units))
     }
 

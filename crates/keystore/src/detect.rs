@@ -43,7 +43,8 @@ fn be_u64(bytes: &[u8], at: usize) -> Option<u64> {
 
 /// `PKCS12KeyStore.engineProbe`: the first 24 bytes match one of the patterns.
 pub(crate) fn is_pkcs12(bytes: &[u8]) -> bool {
-    let (Some(a), Some(b), Some(c)) = (be_u64(bytes, 0), be_u64(bytes, 8), be_u64(bytes, 16)) else {
+    let (Some(a), Some(b), Some(c)) = (be_u64(bytes, 0), be_u64(bytes, 8), be_u64(bytes, 16))
+    else {
         return false;
     };
     PKCS12_HEADER_PATTERNS
@@ -162,8 +163,8 @@ mod tests {
     fn pkcs12_header() {
         // 30 82 LL LL 02 01 03 30 82 LL LL 06 09 2A 86 48 86 F7 0D 01 07 01 A0 82
         let hdr = [
-            0x30, 0x82, 0x0f, 0x48, 0x02, 0x01, 0x03, 0x30, 0x82, 0x0e, 0xf2, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
-            0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa0, 0x82,
+            0x30, 0x82, 0x0f, 0x48, 0x02, 0x01, 0x03, 0x30, 0x82, 0x0e, 0xf2, 0x06, 0x09, 0x2a,
+            0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa0, 0x82,
         ];
         assert!(is_pkcs12(&hdr));
         assert!(!is_pkcs12(&hdr[..23]));

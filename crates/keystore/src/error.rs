@@ -95,9 +95,9 @@ impl Error {
             | Self::Corrupt(_)
             | Self::InvalidSecretKeyFormat => "java.io.IOException",
             Self::UnrecoverableKey(_) => "java.security.UnrecoverableKeyException",
-            Self::UnrecognizedFormat | Self::UnsupportedStoreFormat { .. } | Self::CannotStore(_) => {
-                "java.security.KeyStoreException"
-            }
+            Self::UnrecognizedFormat
+            | Self::UnsupportedStoreFormat { .. }
+            | Self::CannotStore(_) => "java.security.KeyStoreException",
             Self::Truncated => "java.io.EOFException",
             Self::Serialization(_) => "java.io.StreamCorruptedException",
             Self::Certificate(_) => "java.security.cert.CertificateException",
@@ -121,7 +121,9 @@ impl Error {
     pub fn is_store_password_error(&self) -> bool {
         matches!(
             self,
-            Self::TamperedOrWrongPassword | Self::Pkcs12PasswordIncorrect | Self::Pkcs12IntegrityCheckFailed
+            Self::TamperedOrWrongPassword
+                | Self::Pkcs12PasswordIncorrect
+                | Self::Pkcs12IntegrityCheckFailed
         )
     }
 
@@ -138,7 +140,10 @@ mod tests {
     fn jdk_forms() {
         let e = Error::TamperedOrWrongPassword;
         assert_eq!(e.jdk_exception_class(), "java.io.IOException");
-        assert_eq!(e.jdk_message().as_deref(), Some("Keystore was tampered with, or password was incorrect"));
+        assert_eq!(
+            e.jdk_message().as_deref(),
+            Some("Keystore was tampered with, or password was incorrect")
+        );
         assert!(e.is_store_password_error());
         assert_eq!(Error::Truncated.jdk_message(), None);
         assert_eq!(Error::Truncated.jdk_exception_class(), "java.io.EOFException");

@@ -95,7 +95,9 @@ pub(crate) fn decode_modified_utf8(bytes: &[u8]) -> Result<String> {
                 i += 1;
             }
             12 | 13 => {
-                let c2 = *bytes.get(i + 1).ok_or_else(|| Error::corrupt("malformed input: partial character at end"))?;
+                let c2 = *bytes
+                    .get(i + 1)
+                    .ok_or_else(|| Error::corrupt("malformed input: partial character at end"))?;
                 if c2 & 0xc0 != 0x80 {
                     return Err(malformed(i + 1));
                 }
@@ -110,7 +112,11 @@ pub(crate) fn decode_modified_utf8(bytes: &[u8]) -> Result<String> {
                 if c2 & 0xc0 != 0x80 || c3 & 0xc0 != 0x80 {
                     return Err(malformed(i + 1));
                 }
-                units.push((u16::from(c & 0x0f) << 12) | (u16::from(c2 & 0x3f) << 6) | u16::from(c3 & 0x3f));
+                units.push(
+                    (u16::from(c & 0x0f) << 12)
+                        | (u16::from(c2 & 0x3f) << 6)
+                        | u16::from(c3 & 0x3f),
+                );
                 i += 3;
             }
             _ => return Err(malformed(i)),
@@ -130,7 +136,10 @@ pub(crate) fn encode_modified_utf8(text: &str) -> Vec<u8> {
                 out.push(unit as u8);
             }
             0x0000 | 0x0080..=0x07ff => {
-                #[expect(clippy::cast_possible_truncation, reason = "below 0x800, so the shift leaves 5 bits")]
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "below 0x800, so the shift leaves 5 bits"
+                )]
                 out.extend_from_slice(&[0xc0 | (unit >> 6) as u8, 0x80 | (unit & 0x3f) as u8]);
             }
             _ => {
@@ -166,7 +175,8 @@ impl DataOutput {
 
     /// `writeInt(len)` then the bytes.
     pub(crate) fn length_prefixed(&mut self, b: &[u8]) -> Result<()> {
-        let len = i32::try_from(b.len()).map_err(|_| Error::CannotStore("entry too large".into()))?;
+        let len =
+            i32::try_from(b.len()).map_err(|_| Error::CannotStore("entry too large".into()))?;
         self.i32(len);
         self.bytes(b);
         Ok(())
@@ -176,8 +186,9 @@ impl DataOutput {
     /// encoding exceeds 65535 bytes.
     pub(crate) fn utf(&mut self, text: &str) -> Result<()> {
         let enc = encode_modified_utf8(text);
-        let len = u16::try_from(enc.len())
-            .map_err(|_| Error::CannotStore(format!("encoded string too long: {} bytes", enc.len())))?;
+        let len = u16::try_from(enc.len()).map_err(|_| {
+            Error::CannotStore(format!("encoded string too long: {} bytes", enc.len()))
+        })?;
         self.buf.extend_from_slice(&len.to_be_bytes());
         self.buf.extend_from_slice(&enc);
         Ok(())
@@ -190,7 +201,14 @@ mod tests {
 
     #[test]
     fn modified_utf8_round_trip() {
-        for s in ["", "mykey", "a\u{0}b", "\u{10da}(\u{ca0}\u{76ca}\u{ca0}\u{10da})", "\u{1F600}", "\u{7ff}\u{800}"] {
+        for s in [
+            "",
+            "mykey",
+            "a\u{0}b",
+            "\u{10da}(\u{ca0}\u{76ca}\u{ca0}\u{10da})",
+            "\u{1F600}",
+            "\u{7ff}\u{800}",
+        ] {
             let enc = encode_modified_utf8(s);
             assert_eq!(decode_modified_utf8(&enc).unwrap(), s);
         }

@@ -42,15 +42,15 @@ use crate::model::SecretKeyMaterial;
 use crate::{jks, keyinfo};
 
 /// `1.3.6.1.4.1.42.2.19.1`, the JCE key protector (`JAVASOFT_JCEKeyProtector`).
-pub(crate) const JCE_KEY_PROTECTOR: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.42.2.19.1");
+pub(crate) const JCE_KEY_PROTECTOR: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.42.2.19.1");
 
 /// `KeyProtector.DEFAULT_ITERATION_COUNT` in JDK 17.0.19 (`jdk.jceks.iterationCount`).
 pub(crate) const ITERATION_COUNT: u32 = 200_000;
 /// `KeyProtector.MAX_ITERATION_COUNT`.
 const MAX_ITERATION_COUNT: u32 = 5_000_000;
 const CIPHER_NAME: &str = "PBEWithMD5AndTripleDES";
-const BAD_PADDING: &str =
-    "Given final block not properly padded. Such issues can arise if a bad key is used during decryption.";
+const BAD_PADDING: &str = "Given final block not properly padded. Such issues can arise if a bad key is used during decryption.";
 
 const SEALED_FOR_KP: &str = "com.sun.crypto.provider.SealedObjectForKeyProtector";
 const SEALED_FOR_KP_SUID: i64 = -3_650_226_485_480_866_989;
@@ -126,7 +126,12 @@ fn encrypt(password: &[u8], salt: &[u8; 8], iterations: u32, plain: &[u8]) -> Ve
         .unwrap_or_default()
 }
 
-fn decrypt(password: &[u8], salt: &[u8], iterations: u32, data: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+fn decrypt(
+    password: &[u8],
+    salt: &[u8],
+    iterations: u32,
+    data: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
     let unrecoverable = |m: &str| Error::UnrecoverableKey(m.to_owned());
     let salt: &[u8; 8] = salt.try_into().map_err(|_| unrecoverable("Salt must be 8 bytes long"))?;
     if iterations == 0 {
@@ -136,12 +141,17 @@ fn decrypt(password: &[u8], salt: &[u8], iterations: u32, data: &[u8]) -> Result
         return Err(unrecoverable("PBE iteration count too large"));
     }
     if !data.len().is_multiple_of(8) {
-        return Err(unrecoverable("Input length must be multiple of 8 when decrypting with padded cipher"));
+        return Err(unrecoverable(
+            "Input length must be multiple of 8 when decrypting with padded cipher",
+        ));
     }
     let kiv = derive(password, salt, iterations);
     let cipher = cbc::Decryptor::<TdesEde3>::new_from_slices(&kiv[..24], &kiv[24..])
         .map_err(|_| unrecoverable("Invalid key length"))?;
-    cipher.decrypt_padded_vec::<Pkcs7>(data).map(Zeroizing::new).map_err(|_| unrecoverable(BAD_PADDING))
+    cipher
+        .decrypt_padded_vec::<Pkcs7>(data)
+        .map(Zeroizing::new)
+        .map_err(|_| unrecoverable(BAD_PADDING))
 }
 
 /// The DER `PBEParameter` the JDK's `PBEParameters` writes.
@@ -177,16 +187,19 @@ pub(crate) fn protect_private_key<R: CryptoRng + ?Sized>(
 
 /// `KeyProtector.recover`: the JCE protector, or the JKS one (JCEKS reads both).
 pub(crate) fn recover_private_key(blob: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>> {
-    let info = keyinfo::parse(blob)
-        .map_err(|_| Error::UnrecoverableKey("Private key not stored as PKCS #8 EncryptedPrivateKeyInfo".into()))?;
+    let info = keyinfo::parse(blob).map_err(|_| {
+        Error::UnrecoverableKey("Private key not stored as PKCS #8 EncryptedPrivateKeyInfo".into())
+    })?;
     if info.oid == jks::JDK_KEY_PROTECTOR {
         return jks::recover_jdk_protected(&info.data, password);
     }
     if info.oid != JCE_KEY_PROTECTOR {
         return Err(Error::UnrecoverableKey("Unsupported encryption algorithm".into()));
     }
-    let params = info.params.ok_or_else(|| Error::UnrecoverableKey("Missing PBE parameters".into()))?;
-    let (salt, iterations) = parse_pbe_params(params.raw).map_err(|e| Error::UnrecoverableKey(e.to_string()))?;
+    let params =
+        info.params.ok_or_else(|| Error::UnrecoverableKey("Missing PBE parameters".into()))?;
+    let (salt, iterations) =
+        parse_pbe_params(params.raw).map_err(|e| Error::UnrecoverableKey(e.to_string()))?;
     let pw = pbe_password(password).map_err(|m| Error::UnrecoverableKey(m.into()))?;
     let plain = decrypt(&pw, &salt, iterations, &info.data)?;
     keyinfo::check_private_key_info(&plain)?;
@@ -219,11 +232,15 @@ fn sealed_key_from(value: &Value) -> Result<SealedKey> {
     let Value::Object(o) = value else { return Err(invalid()) };
     let c = &o.class;
     let s = c.super_class.as_ref().ok_or_else(invalid)?;
-    if c.name != SEALED_FOR_KP || c.suid != SEALED_FOR_KP_SUID || s.name != SEALED_OBJECT || s.suid != SEALED_OBJECT_SUID
+    if c.name != SEALED_FOR_KP
+        || c.suid != SEALED_FOR_KP_SUID
+        || s.name != SEALED_OBJECT
+        || s.suid != SEALED_OBJECT_SUID
     {
         return Err(invalid());
     }
-    if s.super_class.is_some() || [c.flags, s.flags].iter().any(|f| f & jserial::FLAGS_SERIALIZABLE == 0 || f & 0x04 != 0)
+    if s.super_class.is_some()
+        || [c.flags, s.flags].iter().any(|f| f & jserial::FLAGS_SERIALIZABLE == 0 || f & 0x04 != 0)
     {
         return Err(invalid());
     }
@@ -265,7 +282,12 @@ fn sealed_key_from(value: &Value) -> Result<SealedKey> {
 fn write_sealed(s: &SealedKey) -> Vec<u8> {
     let mut w = jserial::Writer::new();
     w.begin_object(&[
-        Desc { name: SEALED_FOR_KP, suid: SEALED_FOR_KP_SUID, flags: jserial::FLAGS_SERIALIZABLE, fields: &[] },
+        Desc {
+            name: SEALED_FOR_KP,
+            suid: SEALED_FOR_KP_SUID,
+            flags: jserial::FLAGS_SERIALIZABLE,
+            fields: &[],
+        },
         Desc {
             name: SEALED_OBJECT,
             suid: SEALED_OBJECT_SUID,
@@ -295,7 +317,10 @@ fn write_sealed(s: &SealedKey) -> Vec<u8> {
 /// Hmac*, ...) are `SecretKeySpec`s.
 fn serialize_secret_key(algorithm: &str, key: &[u8]) -> Zeroizing<Vec<u8>> {
     let lower = algorithm.to_ascii_lowercase();
-    let key_rep = lower == "des" || lower == "desede" || lower.starts_with("pbe") || lower.starts_with("pbkdf2");
+    let key_rep = lower == "des"
+        || lower == "desede"
+        || lower.starts_with("pbe")
+        || lower.starts_with("pbkdf2");
     let mut w = jserial::Writer::new();
     if key_rep {
         w.begin_object(&[Desc {
@@ -362,20 +387,28 @@ pub(crate) fn unseal_secret_key(stream: &[u8], password: &Password) -> Result<Se
     let unrecoverable = |m: String| Error::UnrecoverableKey(m);
     let (value, _) = jserial::read_stream(stream, stream.len())?;
     let sealed = sealed_key_from(&value)?;
-    let params = sealed.encoded_params.ok_or_else(|| unrecoverable("Cannot get algorithm parameters".into()))?;
+    let params = sealed
+        .encoded_params
+        .ok_or_else(|| unrecoverable("Cannot get algorithm parameters".into()))?;
     let (salt, iterations) =
         parse_pbe_params(&params).map_err(|e| unrecoverable(format!("Parameter failure: {e}")))?;
-    let content = sealed.encrypted_content.ok_or_else(|| unrecoverable("Cannot recover key".into()))?;
+    let content =
+        sealed.encrypted_content.ok_or_else(|| unrecoverable("Cannot recover key".into()))?;
     let pw = pbe_password(password).map_err(|m| unrecoverable(m.into()))?;
     let plain = decrypt(&pw, &salt, iterations, &content)?;
-    let (inner, _) = jserial::read_stream(&plain, stream.len()).map_err(|e| unrecoverable(e.to_string()))?;
+    let (inner, _) =
+        jserial::read_stream(&plain, stream.len()).map_err(|e| unrecoverable(e.to_string()))?;
     secret_key_from(&inner)
 }
 
 /// Reads a `SecretKeySpec` or a `KeyRep` of a secret key, as the JDK's
 /// `jceks.key.serialFilter` allows them.
 fn secret_key_from(value: &Value) -> Result<SecretKeyMaterial> {
-    let rejected = || Error::UnrecoverableKey("Rejected by the jceks.key.serialFilter or jdk.serialFilter property".into());
+    let rejected = || {
+        Error::UnrecoverableKey(
+            "Rejected by the jceks.key.serialFilter or jdk.serialFilter property".into(),
+        )
+    };
     let incompatible = || Error::UnrecoverableKey("local class incompatible".into());
     let Value::Object(o) = value else { return Err(rejected()) };
     let c = &o.class;
@@ -390,11 +423,14 @@ fn secret_key_from(value: &Value) -> Result<SecretKeyMaterial> {
         Some(Value::Bytes(b)) => Some(Zeroizing::new(b.to_vec())),
         _ => None,
     };
-    let material = |algorithm: Option<String>, key: Option<Zeroizing<Vec<u8>>>| match (algorithm, key) {
-        (Some(algorithm), Some(key)) if !key.is_empty() => Ok(SecretKeyMaterial { algorithm, key }),
-        (Some(_), Some(_)) => Err(Error::UnrecoverableKey("Empty key".into())),
-        _ => Err(Error::UnrecoverableKey("Missing argument".into())),
-    };
+    let material =
+        |algorithm: Option<String>, key: Option<Zeroizing<Vec<u8>>>| match (algorithm, key) {
+            (Some(algorithm), Some(key)) if !key.is_empty() => {
+                Ok(SecretKeyMaterial { algorithm, key })
+            }
+            (Some(_), Some(_)) => Err(Error::UnrecoverableKey("Empty key".into())),
+            _ => Err(Error::UnrecoverableKey("Missing argument".into())),
+        };
     match c.name.as_str() {
         SECRET_KEY_SPEC => {
             if c.suid != SECRET_KEY_SPEC_SUID {
@@ -407,17 +443,26 @@ fn secret_key_from(value: &Value) -> Result<SecretKeyMaterial> {
                 return Err(incompatible());
             }
             let kind = match o.field(KEY_REP, "type") {
-                Some(Value::Enum { class, constant }) if class.name == KEY_REP_TYPE => constant.to_string(),
+                Some(Value::Enum { class, constant }) if class.name == KEY_REP_TYPE => {
+                    constant.to_string()
+                }
                 Some(Value::Enum { .. } | Value::Object(_)) => return Err(rejected()),
                 _ => "null".into(),
             };
             let format = string("format").unwrap_or_else(|| "null".into());
             if kind == "SECRET" && format == "RAW" {
                 material(string("algorithm"), bytes("encoded"))
-            } else if (kind == "PUBLIC" && format == "X.509") || (kind == "PRIVATE" && format == "PKCS#8") {
-                Err(Error::UnrecoverableKey(format!("the sealed key is a {} key, not a secret key", kind.to_lowercase())))
+            } else if (kind == "PUBLIC" && format == "X.509")
+                || (kind == "PRIVATE" && format == "PKCS#8")
+            {
+                Err(Error::UnrecoverableKey(format!(
+                    "the sealed key is a {} key, not a secret key",
+                    kind.to_lowercase()
+                )))
             } else {
-                Err(Error::UnrecoverableKey(format!("unrecognized type/format combination: {kind}/{format}")))
+                Err(Error::UnrecoverableKey(format!(
+                    "unrecognized type/format combination: {kind}/{format}"
+                )))
             }
         }
         _ => Err(rejected()),
@@ -449,9 +494,15 @@ mod tests {
         let pw = Password::new("changeit".into());
         let blob = protect_private_key(&pkcs8, &pw, &mut rng).unwrap();
         assert_eq!(&*recover_private_key(&blob, &pw).unwrap(), &pkcs8);
-        assert!(matches!(recover_private_key(&blob, &Password::new("wrong".into())), Err(Error::UnrecoverableKey(_))));
+        assert!(matches!(
+            recover_private_key(&blob, &Password::new("wrong".into())),
+            Err(Error::UnrecoverableKey(_))
+        ));
         let non_ascii = Password::new("p\u{e4}ss".into());
-        assert!(matches!(protect_private_key(&pkcs8, &non_ascii, &mut rng), Err(Error::CannotStore(_))));
+        assert!(matches!(
+            protect_private_key(&pkcs8, &non_ascii, &mut rng),
+            Err(Error::CannotStore(_))
+        ));
     }
 
     #[test]

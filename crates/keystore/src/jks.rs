@@ -32,12 +32,15 @@ use crate::asn1;
 use crate::detect::{JCEKS_MAGIC, JKS_MAGIC};
 use crate::error::{Error, Result};
 use crate::javaio::{DataInput, DataOutput};
-use crate::model::{Entry, EntryKind, KeyCodec, Keystore, Pkcs12Attributes, ProtectedKey, StoreType};
+use crate::model::{
+    Entry, EntryKind, KeyCodec, Keystore, Pkcs12Attributes, ProtectedKey, StoreType,
+};
 use crate::pkcs12::LoadedProtection;
 use crate::{jceks, keyinfo};
 
 /// `1.3.6.1.4.1.42.2.17.1.1`, the JKS key protector (`JAVASOFT_JDKKeyProtector`).
-pub(crate) const JDK_KEY_PROTECTOR: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.42.2.17.1.1");
+pub(crate) const JDK_KEY_PROTECTOR: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.42.2.17.1.1");
 
 const SALT_LEN: usize = 20;
 const DIGEST_LEN: usize = 20;
@@ -80,7 +83,11 @@ pub(crate) fn parse_certificate(der: &[u8]) -> Result<Certificate> {
 
 /// Reads a JKS (`store_type` JKS) or JCEKS store. A JCEKS reader also accepts
 /// the JKS magic, as `JceKeyStore` does.
-pub(crate) fn decode(bytes: &[u8], password: Option<&Password>, store_type: StoreType) -> Result<Keystore> {
+pub(crate) fn decode(
+    bytes: &[u8],
+    password: Option<&Password>,
+    store_type: StoreType,
+) -> Result<Keystore> {
     let mut r = DataInput::new(bytes);
     let magic = r.i32()?.cast_unsigned();
     let version = r.i32()?;
@@ -166,13 +173,16 @@ pub(crate) fn encode<R: CryptoRng + ?Sized>(
 ) -> Result<Vec<u8>> {
     let store_type = ks.store_type();
     let mut out = DataOutput::default();
-    out.i32(match store_type {
-        StoreType::Jks => JKS_MAGIC,
-        _ => JCEKS_MAGIC,
-    }
-    .cast_signed());
+    out.i32(
+        match store_type {
+            StoreType::Jks => JKS_MAGIC,
+            _ => JCEKS_MAGIC,
+        }
+        .cast_signed(),
+    );
     out.i32(2);
-    let count = i32::try_from(ks.len()).map_err(|_| Error::CannotStore("too many entries".into()))?;
+    let count =
+        i32::try_from(ks.len()).map_err(|_| Error::CannotStore("too many entries".into()))?;
     out.i32(count);
     for e in ks.entries() {
         let created = e.created.unwrap_or(now_millis);
@@ -183,7 +193,10 @@ pub(crate) fn encode<R: CryptoRng + ?Sized>(
                 out.utf(&e.alias)?;
                 out.i64(created);
                 out.length_prefixed(&blob)?;
-                out.i32(i32::try_from(chain.len()).map_err(|_| Error::CannotStore("chain too long".into()))?);
+                out.i32(
+                    i32::try_from(chain.len())
+                        .map_err(|_| Error::CannotStore("chain too long".into()))?,
+                );
                 for cert in chain {
                     out.utf("X.509")?;
                     out.length_prefixed(cert.der())?;
@@ -274,7 +287,11 @@ fn keystream_xor(password_bytes: &[u8], salt: &[u8], data: &mut [u8]) {
 
 /// `sun.security.provider.KeyProtector.protect`: salt, XORed key, and
 /// SHA-1(password || key), in an `EncryptedPrivateKeyInfo`.
-pub(crate) fn protect_private_key<R: CryptoRng + ?Sized>(pkcs8: &[u8], password: &Password, rng: &mut R) -> Vec<u8> {
+pub(crate) fn protect_private_key<R: CryptoRng + ?Sized>(
+    pkcs8: &[u8],
+    password: &Password,
+    rng: &mut R,
+) -> Vec<u8> {
     let pw = password.to_utf16be();
     let mut salt = [0u8; SALT_LEN];
     rng.fill_bytes(&mut salt);
@@ -293,8 +310,9 @@ pub(crate) fn protect_private_key<R: CryptoRng + ?Sized>(pkcs8: &[u8], password:
 
 /// `KeyProtector.recover`: the PKCS#8 key, or the JDK's `Cannot recover key`.
 pub(crate) fn recover_private_key(blob: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>> {
-    let (oid, data) = keyinfo::parse_encrypted_private_key_info(blob)
-        .map_err(|_| Error::UnrecoverableKey("Private key not stored as PKCS #8 EncryptedPrivateKeyInfo".into()))?;
+    let (oid, data) = keyinfo::parse_encrypted_private_key_info(blob).map_err(|_| {
+        Error::UnrecoverableKey("Private key not stored as PKCS #8 EncryptedPrivateKeyInfo".into())
+    })?;
     if oid != JDK_KEY_PROTECTOR {
         return Err(Error::UnrecoverableKey("Unsupported key protection algorithm".into()));
     }
@@ -302,7 +320,10 @@ pub(crate) fn recover_private_key(blob: &[u8], password: &Password) -> Result<Ze
 }
 
 /// Undoes the JKS key protector on the `encryptedData` bytes.
-pub(crate) fn recover_jdk_protected(data: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn recover_jdk_protected(
+    data: &[u8],
+    password: &Password,
+) -> Result<Zeroizing<Vec<u8>>> {
     let cannot = || Error::UnrecoverableKey("Cannot recover key".into());
     if data.len() < SALT_LEN + DIGEST_LEN {
         return Err(cannot());

@@ -79,7 +79,10 @@ pub(crate) enum Value {
     /// Any other array.
     Array,
     Object(Rc<Object>),
-    Enum { class: Rc<ClassDesc>, constant: Rc<str> },
+    Enum {
+        class: Rc<ClassDesc>,
+        constant: Rc<str>,
+    },
     Class,
 }
 
@@ -146,7 +149,9 @@ impl Parser<'_, '_> {
 
     fn handle(&mut self) -> Result<Handle> {
         let wire = self.r.i32()?.cast_unsigned();
-        let idx = wire.checked_sub(BASE_WIRE_HANDLE).ok_or_else(|| corrupt(format!("invalid handle value: {wire:08X}")))?;
+        let idx = wire
+            .checked_sub(BASE_WIRE_HANDLE)
+            .ok_or_else(|| corrupt(format!("invalid handle value: {wire:08X}")))?;
         self.handles
             .get(idx as usize)
             .cloned()
@@ -180,7 +185,9 @@ impl Parser<'_, '_> {
             TC_REFERENCE => match self.handle()? {
                 Handle::Value(v) => Ok(v),
                 Handle::Desc(_) => Ok(Value::Class),
-                Handle::Pending => Err(corrupt("unsupported back reference to an incomplete object")),
+                Handle::Pending => {
+                    Err(corrupt("unsupported back reference to an incomplete object"))
+                }
             },
             TC_STRING => Ok(Value::Str(self.string_body(false)?)),
             TC_LONGSTRING => Ok(Value::Str(self.string_body(true)?)),
@@ -191,7 +198,8 @@ impl Parser<'_, '_> {
             }
             TC_ARRAY => self.array(depth),
             TC_ENUM => {
-                let class = self.class_desc(depth)?.ok_or_else(|| corrupt("enum without a class"))?;
+                let class =
+                    self.class_desc(depth)?.ok_or_else(|| corrupt("enum without a class"))?;
                 let idx = self.new_handle(Handle::Pending);
                 let constant = match self.content(depth + 1)? {
                     Value::Str(s) => s,
@@ -213,7 +221,11 @@ impl Parser<'_, '_> {
         self.class_desc_after_tag(depth, Some(tc))
     }
 
-    fn class_desc_after_tag(&mut self, depth: usize, tc: Option<u8>) -> Result<Option<Rc<ClassDesc>>> {
+    fn class_desc_after_tag(
+        &mut self,
+        depth: usize,
+        tc: Option<u8>,
+    ) -> Result<Option<Rc<ClassDesc>>> {
         let tc = match tc {
             Some(tc) => tc,
             None => self.r.u8()?,
@@ -240,7 +252,9 @@ impl Parser<'_, '_> {
                             Value::Str(s) => Some(s),
                             _ => return Err(corrupt("field type is not a string")),
                         },
-                        other => return Err(corrupt(format!("invalid field type code: {other:02X}"))),
+                        other => {
+                            return Err(corrupt(format!("invalid field type code: {other:02X}")));
+                        }
                     };
                     fields.push(FieldDesc { typecode, name: fname, signature });
                 }
@@ -270,7 +284,8 @@ impl Parser<'_, '_> {
                 }
                 Some(TC_BLOCKDATALONG) => {
                     self.r.u8()?;
-                    let n = usize::try_from(self.r.i32()?).map_err(|_| corrupt("negative block length"))?;
+                    let n = usize::try_from(self.r.i32()?)
+                        .map_err(|_| corrupt("negative block length"))?;
                     self.r.take(n)?;
                 }
                 Some(_) => {
@@ -284,11 +299,13 @@ impl Parser<'_, '_> {
     fn array(&mut self, depth: usize) -> Result<Value> {
         let class = self.class_desc(depth)?.ok_or_else(|| corrupt("array without a class"))?;
         let idx = self.new_handle(Handle::Pending);
-        let len = usize::try_from(self.r.i32()?).map_err(|_| corrupt("Array length is negative"))?;
+        let len =
+            usize::try_from(self.r.i32()?).map_err(|_| corrupt("Array length is negative"))?;
         if len > self.max_array || len > self.r.rest().len() {
             return Err(corrupt("array longer than the input"));
         }
-        let component = class.name.as_bytes().get(1).copied().ok_or_else(|| corrupt("bad array class name"))?;
+        let component =
+            class.name.as_bytes().get(1).copied().ok_or_else(|| corrupt("bad array class name"))?;
         let value = match component {
             b'B' => Value::Bytes(Rc::new(self.r.take(len)?.to_vec())),
             b'Z' => self.skip_prims(len, 1)?,
@@ -488,7 +505,12 @@ impl Writer {
             return;
         };
         self.out.push(TC_ARRAY);
-        self.class_desc(&[Desc { name: "[B", suid: BYTE_ARRAY_SUID, flags: SC_SERIALIZABLE, fields: &[] }]);
+        self.class_desc(&[Desc {
+            name: "[B",
+            suid: BYTE_ARRAY_SUID,
+            flags: SC_SERIALIZABLE,
+            fields: &[],
+        }]);
         self.assign();
         let len = i32::try_from(bytes.len()).unwrap_or(i32::MAX);
         self.out.extend_from_slice(&len.to_be_bytes());
@@ -535,9 +557,13 @@ mod tests {
         assert_eq!(used, data.len());
         let Value::Object(o) = v else { panic!("not an object") };
         assert_eq!(o.class.name, "javax.crypto.spec.SecretKeySpec");
-        let Some(Value::Str(alg)) = o.field("javax.crypto.spec.SecretKeySpec", "algorithm") else { panic!() };
+        let Some(Value::Str(alg)) = o.field("javax.crypto.spec.SecretKeySpec", "algorithm") else {
+            panic!()
+        };
         assert_eq!(&**alg, "AES");
-        let Some(Value::Bytes(key)) = o.field("javax.crypto.spec.SecretKeySpec", "key") else { panic!() };
+        let Some(Value::Bytes(key)) = o.field("javax.crypto.spec.SecretKeySpec", "key") else {
+            panic!()
+        };
         assert_eq!(**key, [1, 2, 3]);
     }
 

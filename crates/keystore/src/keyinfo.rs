@@ -38,14 +38,18 @@ pub(crate) fn parse(blob: &[u8]) -> Result<EncryptedKeyInfo<'_>> {
     let (oid, params) = asn1::algorithm_identifier(&alg)?;
     let data = r.read()?;
     if data.tag & 0x1f != tag::OCTET_STRING {
-        return Err(Error::corrupt("EncryptedPrivateKeyInfo: encryptedData is not an OCTET STRING"));
+        return Err(Error::corrupt(
+            "EncryptedPrivateKeyInfo: encryptedData is not an OCTET STRING",
+        ));
     }
     r.finish("EncryptedPrivateKeyInfo")?;
     Ok(EncryptedKeyInfo { oid, params, data: data.octets()? })
 }
 
 /// The OID and encrypted bytes only.
-pub(crate) fn parse_encrypted_private_key_info(blob: &[u8]) -> Result<(ObjectIdentifier, Cow<'_, [u8]>)> {
+pub(crate) fn parse_encrypted_private_key_info(
+    blob: &[u8],
+) -> Result<(ObjectIdentifier, Cow<'_, [u8]>)> {
     let info = parse(blob)?;
     Ok((info.oid, info.data))
 }

@@ -40,7 +40,9 @@ use signkit_crypto::Password;
 pub use const_oid::ObjectIdentifier;
 
 pub use crate::error::{Error, Result};
-pub use crate::model::{Entry, EntryKind, Keystore, Pkcs12Attributes, ProtectedKey, SecretKeyMaterial, StoreType};
+pub use crate::model::{
+    Entry, EntryKind, Keystore, Pkcs12Attributes, ProtectedKey, SecretKeyMaterial, StoreType,
+};
 pub use crate::pbe::{AesKeySize, HmacPrf, Pkcs12Pbe};
 pub use crate::pkcs12::{Pkcs12Mac, Pkcs12Options};
 
@@ -84,7 +86,11 @@ impl EncodeOptions {
 /// [`Error::InvalidFormat`], [`Error::Truncated`], [`Error::Corrupt`], ...);
 /// a BouncyCastle store ([`Error::UnsupportedStoreFormat`]); an algorithm
 /// signkit does not implement ([`Error::UnsupportedAlgorithm`]).
-pub fn decode(bytes: &[u8], store_password: Option<&Password>, expected_type: Option<StoreType>) -> Result<Keystore> {
+pub fn decode(
+    bytes: &[u8],
+    store_password: Option<&Password>,
+    expected_type: Option<StoreType>,
+) -> Result<Keystore> {
     let result = match expected_type {
         None => match StoreType::detect(bytes) {
             Some(StoreType::Jceks) => jks::decode(bytes, store_password, StoreType::Jceks),
@@ -138,7 +144,11 @@ pub fn encode<R: CryptoRng + ?Sized>(
     options: &EncodeOptions,
 ) -> Result<Vec<u8>> {
     match keystore.store_type() {
-        StoreType::Pkcs12 => pkcs12::encode(keystore, store_password, rng, options.now_millis, &options.pkcs12),
-        StoreType::Jks | StoreType::Jceks => jks::encode(keystore, store_password, rng, options.now_millis),
+        StoreType::Pkcs12 => {
+            pkcs12::encode(keystore, store_password, rng, options.now_millis, &options.pkcs12)
+        }
+        StoreType::Jks | StoreType::Jceks => {
+            jks::encode(keystore, store_password, rng, options.now_millis)
+        }
     }
 }

@@ -36,7 +36,9 @@ impl StoreType {
     /// Parses a `-storetype` value; the JDK compares type names ignoring case.
     #[must_use]
     pub fn from_jdk_name(name: &str) -> Option<Self> {
-        [Self::Pkcs12, Self::Jks, Self::Jceks].into_iter().find(|t| t.jdk_name().eq_ignore_ascii_case(name))
+        [Self::Pkcs12, Self::Jks, Self::Jceks]
+            .into_iter()
+            .find(|t| t.jdk_name().eq_ignore_ascii_case(name))
     }
 
     /// Recognises a store from its first bytes, as `KeyStore.getInstance(File)`
@@ -92,7 +94,12 @@ pub struct Entry {
 impl Entry {
     /// A private key with its certificate chain (leaf first).
     #[must_use]
-    pub fn private_key(alias: impl Into<String>, created: i64, key: ProtectedKey, chain: Vec<Certificate>) -> Self {
+    pub fn private_key(
+        alias: impl Into<String>,
+        created: i64,
+        key: ProtectedKey,
+        chain: Vec<Certificate>,
+    ) -> Self {
         Self::new(alias, created, EntryKind::PrivateKey { key, chain })
     }
 
@@ -109,7 +116,12 @@ impl Entry {
     }
 
     fn new(alias: impl Into<String>, created: i64, kind: EntryKind) -> Self {
-        Self { alias: alias.into(), created: Some(created), kind, pkcs12: Pkcs12Attributes::default() }
+        Self {
+            alias: alias.into(),
+            created: Some(created),
+            kind,
+            pkcs12: Pkcs12Attributes::default(),
+        }
     }
 
     /// The entry type as keytool prints it: `PrivateKeyEntry`,
@@ -234,8 +246,16 @@ impl ProtectedKey {
     /// A new secret key: the JDK algorithm name (`AES`, `DESede`,
     /// `HmacSHA256`, ...), the raw key bytes and the password to protect it with.
     #[must_use]
-    pub fn new_secret(algorithm: impl Into<String>, key: Zeroizing<Vec<u8>>, password: Password) -> Self {
-        Self(Protection::Plain { material: key, secret_algorithm: Some(algorithm.into()), password })
+    pub fn new_secret(
+        algorithm: impl Into<String>,
+        key: Zeroizing<Vec<u8>>,
+        password: Password,
+    ) -> Self {
+        Self(Protection::Plain {
+            material: key,
+            secret_algorithm: Some(algorithm.into()),
+            password,
+        })
     }
 
     pub(crate) fn stored(codec: KeyCodec, blob: Vec<u8>) -> Self {
@@ -319,10 +339,17 @@ impl ProtectedKey {
         match &self.0 {
             Protection::Plain { material, secret_algorithm: Some(alg), password: own } => {
                 check_plain_password(own, password)?;
-                Ok(SecretKeyMaterial { algorithm: alg.clone(), key: Zeroizing::new(material.to_vec()) })
+                Ok(SecretKeyMaterial {
+                    algorithm: alg.clone(),
+                    key: Zeroizing::new(material.to_vec()),
+                })
             }
-            Protection::Stored { codec: KeyCodec::JceksSecret, blob } => jceks::unseal_secret_key(blob, password),
-            Protection::Stored { codec: KeyCodec::Pkcs12Secret, blob } => pkcs12::recover_secret_key(blob, password),
+            Protection::Stored { codec: KeyCodec::JceksSecret, blob } => {
+                jceks::unseal_secret_key(blob, password)
+            }
+            Protection::Stored { codec: KeyCodec::Pkcs12Secret, blob } => {
+                pkcs12::recover_secret_key(blob, password)
+            }
             _ => Err(Error::UnrecoverableKey("not a secret key".into())),
         }
     }
@@ -335,7 +362,9 @@ fn check_plain_password(own: &Password, given: &Password) -> Result<()> {
 impl Clone for ProtectedKey {
     fn clone(&self) -> Self {
         Self(match &self.0 {
-            Protection::Stored { codec, blob } => Protection::Stored { codec: *codec, blob: blob.clone() },
+            Protection::Stored { codec, blob } => {
+                Protection::Stored { codec: *codec, blob: blob.clone() }
+            }
             Protection::Plain { material, secret_algorithm, password } => Protection::Plain {
                 material: material.clone(),
                 secret_algorithm: secret_algorithm.clone(),
@@ -348,9 +377,15 @@ impl Clone for ProtectedKey {
 impl fmt::Debug for ProtectedKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
-            Protection::Stored { codec, blob } => write!(f, "ProtectedKey({codec:?}, {} bytes)", blob.len()),
+            Protection::Stored { codec, blob } => {
+                write!(f, "ProtectedKey({codec:?}, {} bytes)", blob.len())
+            }
             Protection::Plain { secret_algorithm, .. } => {
-                write!(f, "ProtectedKey(new {}, [secret key elided])", secret_algorithm.as_deref().unwrap_or("private key"))
+                write!(
+                    f,
+                    "ProtectedKey(new {}, [secret key elided])",
+                    secret_algorithm.as_deref().unwrap_or("private key")
+                )
             }
         }
     }
@@ -367,7 +402,12 @@ pub struct SecretKeyMaterial {
 
 impl fmt::Debug for SecretKeyMaterial {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SecretKeyMaterial({}, {} bytes, [secret key elided])", self.algorithm, self.key.len())
+        write!(
+            f,
+            "SecretKeyMaterial({}, {} bytes, [secret key elided])",
+            self.algorithm,
+            self.key.len()
+        )
     }
 }
 
@@ -392,7 +432,12 @@ impl Keystore {
     /// An empty store of the given type.
     #[must_use]
     pub fn new(store_type: StoreType) -> Self {
-        Self { store_type, entries: Vec::new(), table_ops: Vec::new(), pkcs12_loaded: LoadedProtection::default() }
+        Self {
+            store_type,
+            entries: Vec::new(),
+            table_ops: Vec::new(),
+            pkcs12_loaded: LoadedProtection::default(),
+        }
     }
 
     /// The format the store is read from and written in.
@@ -480,7 +525,11 @@ impl Keystore {
     /// A store built by a decoder: `puts` in file order, each alias exactly
     /// as read (`Hashtable.put` / `LinkedHashMap.put`); a repeated alias
     /// replaces the earlier entry in its place, as the JDK's maps do.
-    pub(crate) fn from_puts(store_type: StoreType, puts: Vec<Entry>, pkcs12_loaded: LoadedProtection) -> Self {
+    pub(crate) fn from_puts(
+        store_type: StoreType,
+        puts: Vec<Entry>,
+        pkcs12_loaded: LoadedProtection,
+    ) -> Self {
         let mut ks = Self::new(store_type);
         ks.pkcs12_loaded = pkcs12_loaded;
         let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -526,7 +575,8 @@ impl Keystore {
     /// Sorts the entries into the enumeration order of the replayed table.
     fn reorder(&mut self) {
         let table = JavaHashtable::replay(&self.table_ops);
-        let order: std::collections::HashMap<&str, usize> = table.keys().enumerate().map(|(i, k)| (k, i)).collect();
+        let order: std::collections::HashMap<&str, usize> =
+            table.keys().enumerate().map(|(i, k)| (k, i)).collect();
         let rank = |alias: &str| order.get(alias).copied().unwrap_or(usize::MAX);
         let mut ranked: Vec<(usize, Entry)> =
             std::mem::take(&mut self.entries).into_iter().map(|e| (rank(&e.alias), e)).collect();

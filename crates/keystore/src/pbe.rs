@@ -19,7 +19,10 @@
 
 use aes::{Aes128, Aes192, Aes256};
 use cbc::cipher::block_padding::Pkcs7;
-use cbc::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt as _, BlockModeEncrypt as _, InnerIvInit as _, KeyInit};
+use cbc::cipher::{
+    BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt as _, BlockModeEncrypt as _,
+    InnerIvInit as _, KeyInit,
+};
 use const_oid::ObjectIdentifier;
 use des::{Des, TdesEde2, TdesEde3};
 use pkcs12::kdf::{Pkcs12KeyType, derive_key};
@@ -284,7 +287,9 @@ impl Scheme {
     /// The JDK's name for the scheme, when it is one the JDK writes.
     pub(crate) fn as_pkcs12_pbe(&self) -> Option<(Pkcs12Pbe, u32)> {
         match self {
-            Self::Pkcs12 { cipher: P12Cipher::Tdes3, iterations, .. } => Some((Pkcs12Pbe::Sha1AndDesede, *iterations)),
+            Self::Pkcs12 { cipher: P12Cipher::Tdes3, iterations, .. } => {
+                Some((Pkcs12Pbe::Sha1AndDesede, *iterations))
+            }
             Self::Pkcs12 { cipher: P12Cipher::Rc2 { key_len: 5 }, iterations, .. } => {
                 Some((Pkcs12Pbe::Sha1AndRc2_40, *iterations))
             }
@@ -316,11 +321,17 @@ impl Scheme {
                 let key = kdf_sha1(&pw, salt, Pkcs12KeyType::EncryptionKey, *iterations, key_len);
                 let iv = kdf_sha1(&pw, salt, Pkcs12KeyType::Iv, *iterations, iv_len);
                 match cipher {
-                    P12Cipher::Tdes3 => cbc_decrypt::<TdesEde3>(TdesEde3::new_from_slice(&key), &iv, data),
-                    P12Cipher::Tdes2 => cbc_decrypt::<TdesEde2>(TdesEde2::new_from_slice(&key), &iv, data),
-                    P12Cipher::Rc2 { key_len } => {
-                        cbc_decrypt::<Rc2>(Ok(Rc2::new_with_eff_key_len(&key, key_len * 8)), &iv, data)
+                    P12Cipher::Tdes3 => {
+                        cbc_decrypt::<TdesEde3>(TdesEde3::new_from_slice(&key), &iv, data)
                     }
+                    P12Cipher::Tdes2 => {
+                        cbc_decrypt::<TdesEde2>(TdesEde2::new_from_slice(&key), &iv, data)
+                    }
+                    P12Cipher::Rc2 { key_len } => cbc_decrypt::<Rc2>(
+                        Ok(Rc2::new_with_eff_key_len(&key, key_len * 8)),
+                        &iv,
+                        data,
+                    ),
                 }
             }
             Self::Pbes2 { prf, salt, iterations, cipher, iv } => {
@@ -328,10 +339,18 @@ impl Scheme {
                 let mut key = Zeroizing::new(vec![0u8; cipher.key_len()]);
                 prf.pbkdf2(&pw, salt, *iterations, &mut key);
                 match cipher {
-                    Pbes2Cipher::Aes128 => cbc_decrypt::<Aes128>(Aes128::new_from_slice(&key), iv, data),
-                    Pbes2Cipher::Aes192 => cbc_decrypt::<Aes192>(Aes192::new_from_slice(&key), iv, data),
-                    Pbes2Cipher::Aes256 => cbc_decrypt::<Aes256>(Aes256::new_from_slice(&key), iv, data),
-                    Pbes2Cipher::DesEde3 => cbc_decrypt::<TdesEde3>(TdesEde3::new_from_slice(&key), iv, data),
+                    Pbes2Cipher::Aes128 => {
+                        cbc_decrypt::<Aes128>(Aes128::new_from_slice(&key), iv, data)
+                    }
+                    Pbes2Cipher::Aes192 => {
+                        cbc_decrypt::<Aes192>(Aes192::new_from_slice(&key), iv, data)
+                    }
+                    Pbes2Cipher::Aes256 => {
+                        cbc_decrypt::<Aes256>(Aes256::new_from_slice(&key), iv, data)
+                    }
+                    Pbes2Cipher::DesEde3 => {
+                        cbc_decrypt::<TdesEde3>(TdesEde3::new_from_slice(&key), iv, data)
+                    }
                     Pbes2Cipher::Des => cbc_decrypt::<Des>(Des::new_from_slice(&key), iv, data),
                 }
             }
@@ -377,7 +396,8 @@ pub(crate) fn parse_pbkdf2(kdf: &Tlv<'_>) -> Result<(HmacPrf, Vec<u8>, u32, Opti
         HmacPrf::Sha1
     } else {
         let (prf_oid, _) = asn1::algorithm_identifier(&r.read()?)?;
-        HmacPrf::from_oid(&prf_oid).ok_or_else(|| Error::UnsupportedAlgorithm(format!("PBKDF2 PRF {prf_oid}")))?
+        HmacPrf::from_oid(&prf_oid)
+            .ok_or_else(|| Error::UnsupportedAlgorithm(format!("PBKDF2 PRF {prf_oid}")))?
     };
     r.finish("PBKDF2 parameters")?;
     Ok((prf, salt, iterations, key_len))
@@ -416,7 +436,11 @@ fn parse_pbes2(params: &Tlv<'_>) -> Result<Scheme> {
 /// one-character password `"\0"` (the JDK's empty-password retry) is empty.
 pub(crate) fn pkcs12_password(password: &Password) -> Zeroizing<Vec<u8>> {
     // JDK compat: PKCS12PBECipherCore.derive treats "\0" as "no terminator".
-    if password.expose_secret() == "\0" { Zeroizing::new(Vec::new()) } else { password.to_bmp_with_nul() }
+    if password.expose_secret() == "\0" {
+        Zeroizing::new(Vec::new())
+    } else {
+        password.to_bmp_with_nul()
+    }
 }
 
 fn pbes1_password(password: &Password) -> Result<Zeroizing<Vec<u8>>> {
@@ -427,12 +451,24 @@ fn pbes1_password(password: &Password) -> Result<Zeroizing<Vec<u8>>> {
     Ok(password.to_ascii_low_bytes())
 }
 
-fn kdf_sha1(pw: &[u8], salt: &[u8], id: Pkcs12KeyType, iterations: u32, len: usize) -> Zeroizing<Vec<u8>> {
+fn kdf_sha1(
+    pw: &[u8],
+    salt: &[u8],
+    id: Pkcs12KeyType,
+    iterations: u32,
+    len: usize,
+) -> Zeroizing<Vec<u8>> {
     kdf::<Sha1>(pw, salt, id, iterations, len)
 }
 
 /// The PKCS#12 key derivation (RFC 7292 Appendix B) with digest `D`.
-pub(crate) fn kdf<D>(pw: &[u8], salt: &[u8], id: Pkcs12KeyType, iterations: u32, len: usize) -> Zeroizing<Vec<u8>>
+pub(crate) fn kdf<D>(
+    pw: &[u8],
+    salt: &[u8],
+    id: Pkcs12KeyType,
+    iterations: u32,
+    len: usize,
+) -> Zeroizing<Vec<u8>>
 where
     D: digest::Digest + digest::FixedOutputReset + digest::block_api::BlockSizeUser,
 {
@@ -450,11 +486,14 @@ fn pbkdf1(sha1: bool, password: &[u8], salt: &[u8], iterations: u32) -> Zeroizin
         }
         Zeroizing::new(d)
     }
-    if sha1 { run::<Sha1>(password, salt, iterations) } else { run::<md5::Md5>(password, salt, iterations) }
+    if sha1 {
+        run::<Sha1>(password, salt, iterations)
+    } else {
+        run::<md5::Md5>(password, salt, iterations)
+    }
 }
 
-const BAD_PADDING: &str =
-    "Given final block not properly padded. Such issues can arise if a bad key is used during decryption.";
+const BAD_PADDING: &str = "Given final block not properly padded. Such issues can arise if a bad key is used during decryption.";
 
 fn cbc_decrypt<C>(
     cipher: std::result::Result<C, cipher::InvalidLength>,
@@ -473,10 +512,16 @@ where
     }
     let dec = cbc::Decryptor::<C>::inner_iv_slice_init(cipher, iv)
         .map_err(|_| Error::UnrecoverableKey("Wrong IV length".into()))?;
-    dec.decrypt_padded_vec::<Pkcs7>(data).map(Zeroizing::new).map_err(|_| Error::UnrecoverableKey(BAD_PADDING.into()))
+    dec.decrypt_padded_vec::<Pkcs7>(data)
+        .map(Zeroizing::new)
+        .map_err(|_| Error::UnrecoverableKey(BAD_PADDING.into()))
 }
 
-fn cbc_encrypt<C>(cipher: std::result::Result<C, cipher::InvalidLength>, iv: &[u8], data: &[u8]) -> Result<Vec<u8>>
+fn cbc_encrypt<C>(
+    cipher: std::result::Result<C, cipher::InvalidLength>,
+    iv: &[u8],
+    data: &[u8],
+) -> Result<Vec<u8>>
 where
     C: BlockCipherEncrypt + cipher::BlockSizeUser,
 {
@@ -510,8 +555,12 @@ pub(crate) fn encrypt<R: CryptoRng + ?Sized>(
             let mut key = Zeroizing::new(vec![0u8; key_len]);
             prf.pbkdf2(password.expose_secret().as_bytes(), &salt, iterations, &mut key);
             let (cipher_oid, ct) = match aes {
-                AesKeySize::Aes128 => (AES128_CBC, cbc_encrypt::<Aes128>(Aes128::new_from_slice(&key), &iv, plain)?),
-                AesKeySize::Aes256 => (AES256_CBC, cbc_encrypt::<Aes256>(Aes256::new_from_slice(&key), &iv, plain)?),
+                AesKeySize::Aes128 => {
+                    (AES128_CBC, cbc_encrypt::<Aes128>(Aes128::new_from_slice(&key), &iv, plain)?)
+                }
+                AesKeySize::Aes256 => {
+                    (AES256_CBC, cbc_encrypt::<Aes256>(Aes256::new_from_slice(&key), &iv, plain)?)
+                }
             };
             // JDK compat: PBES2Parameters.engineGetEncoded always writes the
             // key length and the PRF with NULL parameters.
@@ -563,7 +612,12 @@ mod tests {
         let scheme = Scheme::parse(&oid, params.as_ref()).unwrap();
         assert_eq!(scheme.as_pkcs12_pbe(), Some((pbe, 1000)));
         assert_eq!(&*scheme.decrypt(&pw, &ct).unwrap(), plain);
-        assert!(scheme.decrypt(&Password::new("wrong".into()), &ct).map(|p| *p != plain[..]).unwrap_or(true));
+        assert!(
+            scheme
+                .decrypt(&Password::new("wrong".into()), &ct)
+                .map(|p| *p != plain[..])
+                .unwrap_or(true)
+        );
     }
 
     #[test]
@@ -579,7 +633,10 @@ mod tests {
             round_trip(pbe);
             assert_eq!(Pkcs12Pbe::from_jdk_name(&pbe.jdk_name()), Some(pbe));
         }
-        assert_eq!(Pkcs12Pbe::Pbes2(HmacPrf::Sha256, AesKeySize::Aes256).jdk_name(), "PBEWithHmacSHA256AndAES_256");
+        assert_eq!(
+            Pkcs12Pbe::Pbes2(HmacPrf::Sha256, AesKeySize::Aes256).jdk_name(),
+            "PBEWithHmacSHA256AndAES_256"
+        );
     }
 
     #[test]
@@ -587,10 +644,16 @@ mod tests {
         // RFC 7292 KDF test vector (openssl PKCS12_key_gen): SHA-1, "smeg",
         // salt 0a58cf64530d823f, id 1, 1 iteration, 24 bytes.
         let pw = Password::new("smeg".into());
-        let key = kdf_sha1(&pkcs12_password(&pw), &[0x0a, 0x58, 0xcf, 0x64, 0x53, 0x0d, 0x82, 0x3f], Pkcs12KeyType::EncryptionKey, 1, 24);
+        let key = kdf_sha1(
+            &pkcs12_password(&pw),
+            &[0x0a, 0x58, 0xcf, 0x64, 0x53, 0x0d, 0x82, 0x3f],
+            Pkcs12KeyType::EncryptionKey,
+            1,
+            24,
+        );
         let want = [
-            0x8a, 0xaa, 0xe6, 0x29, 0x7b, 0x6c, 0xb0, 0x46, 0x42, 0xab, 0x5b, 0x07, 0x78, 0x51, 0x28, 0x4e, 0xb7, 0x12,
-            0x8f, 0x1a, 0x2a, 0x7f, 0xbc, 0xa3,
+            0x8a, 0xaa, 0xe6, 0x29, 0x7b, 0x6c, 0xb0, 0x46, 0x42, 0xab, 0x5b, 0x07, 0x78, 0x51,
+            0x28, 0x4e, 0xb7, 0x12, 0x8f, 0x1a, 0x2a, 0x7f, 0xbc, 0xa3,
         ];
         assert_eq!(&*key, &want);
     }

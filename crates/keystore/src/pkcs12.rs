@@ -33,7 +33,10 @@ use zeroize::Zeroizing;
 use crate::asn1::{self, Tlv, tag};
 use crate::error::{Error, Result};
 use crate::jks::{constant_time_eq, foreign_key, parse_certificate};
-use crate::model::{Entry, EntryKind, KeyCodec, Keystore, Pkcs12Attributes, ProtectedKey, SecretKeyMaterial, StoreType, fold_alias};
+use crate::model::{
+    Entry, EntryKind, KeyCodec, Keystore, Pkcs12Attributes, ProtectedKey, SecretKeyMaterial,
+    StoreType, fold_alias,
+};
 use crate::order::java_hashset_order;
 use crate::pbe::{self, HmacPrf, MAX_ITERATION_COUNT, Pkcs12Pbe, Scheme};
 use crate::{keyinfo, x500};
@@ -82,8 +85,13 @@ pub enum Pkcs12Mac {
 }
 
 impl Pkcs12Mac {
-    const ALL: [Self; 5] =
-        [Self::HmacPbeSha1, Self::HmacPbeSha224, Self::HmacPbeSha256, Self::HmacPbeSha384, Self::HmacPbeSha512];
+    const ALL: [Self; 5] = [
+        Self::HmacPbeSha1,
+        Self::HmacPbeSha224,
+        Self::HmacPbeSha256,
+        Self::HmacPbeSha384,
+        Self::HmacPbeSha512,
+    ];
 
     /// The JDK's name (`HmacPBESHA256`).
     #[must_use]
@@ -389,8 +397,9 @@ fn encrypted_data(t: &Tlv<'_>) -> Result<(Scheme, Vec<u8>)> {
     r.read()?.small_uint()?;
     let eci = r.read_tag(tag::SEQUENCE, "EncryptedContentInfo")?;
     let mut e = eci.children();
-    let parts: Vec<Tlv<'_>> = std::iter::from_fn(|| if e.is_empty() { None } else { Some(e.read()) })
-        .collect::<Result<_>>()?;
+    let parts: Vec<Tlv<'_>> =
+        std::iter::from_fn(|| if e.is_empty() { None } else { Some(e.read()) })
+            .collect::<Result<_>>()?;
     if parts.len() != 3 {
         return Err(Error::corrupt("Invalid length for EncryptedContentInfo"));
     }
@@ -427,9 +436,11 @@ fn verify_mac(t: &Tlv<'_>, password: &Password, auth_safe: &[u8]) -> Result<Reme
         let mut p = params.children();
         let (prf, kdf_salt, kdf_iterations, key_len) = pbe::parse_pbkdf2(&p.read()?)?;
         let (mac_oid, _) = asn1::algorithm_identifier(&p.read()?)?;
-        let mac_prf = HmacPrf::from_oid(&mac_oid)
-            .ok_or_else(|| Error::UnsupportedAlgorithm(format!("PBMAC1 message authentication scheme {mac_oid}")))?;
-        let key_len = key_len.ok_or_else(|| Error::corrupt("PBMAC1 without a key length"))? as usize;
+        let mac_prf = HmacPrf::from_oid(&mac_oid).ok_or_else(|| {
+            Error::UnsupportedAlgorithm(format!("PBMAC1 message authentication scheme {mac_oid}"))
+        })?;
+        let key_len =
+            key_len.ok_or_else(|| Error::corrupt("PBMAC1 without a key length"))? as usize;
         if key_len == 0 || key_len > 256 {
             return Err(Error::corrupt("PBMAC1 key length out of range"));
         }
@@ -508,7 +519,11 @@ fn load_bag(bag: &Tlv<'_>, index: usize, st: &mut LoadState) -> Result<()> {
         // keyBags (KEY_BAG) included.
         _ => BagItem::Other,
     };
-    let attrs = if sbi.peek_tag() == Some(tag::SET) { parse_attributes(&sbi.read()?)? } else { BagAttributes::default() };
+    let attrs = if sbi.peek_tag() == Some(tag::SET) {
+        parse_attributes(&sbi.read()?)?
+    } else {
+        BagAttributes::default()
+    };
     let BagAttributes { alias, key_id, trusted_key_usage, other } = attrs;
     match item {
         BagItem::PrivateKey(_) | BagItem::SecretKey(_) => {
@@ -525,10 +540,13 @@ fn load_bag(bag: &Tlv<'_>, index: usize, st: &mut LoadState) -> Result<()> {
             let alias = alias.unwrap_or_else(|| st.unfriendly_name());
             let folded = fold_alias(&alias);
             let kind = match item {
-                BagItem::PrivateKey(blob) => {
-                    EntryKind::PrivateKey { key: ProtectedKey::stored(KeyCodec::Pkcs12Private, blob), chain: Vec::new() }
+                BagItem::PrivateKey(blob) => EntryKind::PrivateKey {
+                    key: ProtectedKey::stored(KeyCodec::Pkcs12Private, blob),
+                    chain: Vec::new(),
+                },
+                BagItem::SecretKey(blob) => {
+                    EntryKind::SecretKey { key: ProtectedKey::stored(KeyCodec::Pkcs12Secret, blob) }
                 }
-                BagItem::SecretKey(blob) => EntryKind::SecretKey { key: ProtectedKey::stored(KeyCodec::Pkcs12Secret, blob) },
                 _ => return Ok(()),
             };
             if is_private {
@@ -539,7 +557,12 @@ fn load_bag(bag: &Tlv<'_>, index: usize, st: &mut LoadState) -> Result<()> {
                 alias: folded,
                 created,
                 kind,
-                pkcs12: Pkcs12Attributes { friendly_name, local_key_id: Some(key_id), trusted_key_usage: None, other },
+                pkcs12: Pkcs12Attributes {
+                    friendly_name,
+                    local_key_id: Some(key_id),
+                    trusted_key_usage: None,
+                    other,
+                },
             });
         }
         BagItem::Cert(cert) => {
@@ -558,7 +581,12 @@ fn load_bag(bag: &Tlv<'_>, index: usize, st: &mut LoadState) -> Result<()> {
                     // JDK compat: a trusted certificate is dated when it is loaded.
                     created: None,
                     kind: EntryKind::TrustedCert { cert: cert.clone() },
-                    pkcs12: Pkcs12Attributes { friendly_name, local_key_id: key_id, trusted_key_usage: Some(tku), other },
+                    pkcs12: Pkcs12Attributes {
+                        friendly_name,
+                        local_key_id: key_id,
+                        trusted_key_usage: Some(tku),
+                        other,
+                    },
                 });
             } else {
                 st.cert_records.push(CertRecord { cert: cert.clone(), key_id, alias });
@@ -581,14 +609,18 @@ impl LoadState {
 fn two_part_bag<'a>(value: &Tlv<'a>, what: &str) -> Result<(ObjectIdentifier, Tlv<'a>)> {
     value.expect(tag::SEQUENCE, what)?;
     let mut r = value.children();
-    let parts: Vec<Tlv<'a>> = std::iter::from_fn(|| if r.is_empty() { None } else { Some(r.read()) })
-        .collect::<Result<_>>()?;
+    let parts: Vec<Tlv<'a>> =
+        std::iter::from_fn(|| if r.is_empty() { None } else { Some(r.read()) })
+            .collect::<Result<_>>()?;
     if parts.len() != 2 {
         return Err(Error::corrupt(format!("Invalid length for {what}")));
     }
     let id = parts[0].oid()?;
     if parts[1].tag != tag::CONTEXT_0 {
-        return Err(Error::corrupt(format!("unsupported PKCS12 {what} value type {}", parts[1].tag)));
+        return Err(Error::corrupt(format!(
+            "unsupported PKCS12 {what} value type {}",
+            parts[1].tag
+        )));
     }
     let inner = parts[1].children().read()?;
     Ok((id, inner))
@@ -601,8 +633,9 @@ fn parse_attributes(set: &Tlv<'_>) -> Result<BagAttributes> {
         let attr = r.read()?;
         attr.expect(tag::SEQUENCE, "Attribute")?;
         let mut a = attr.children();
-        let parts: Vec<Tlv<'_>> = std::iter::from_fn(|| if a.is_empty() { None } else { Some(a.read()) })
-            .collect::<Result<_>>()?;
+        let parts: Vec<Tlv<'_>> =
+            std::iter::from_fn(|| if a.is_empty() { None } else { Some(a.read()) })
+                .collect::<Result<_>>()?;
         if parts.len() != 2 {
             return Err(Error::corrupt("Invalid length for Attribute"));
         }
@@ -611,9 +644,11 @@ fn parse_attributes(set: &Tlv<'_>) -> Result<BagAttributes> {
             return Err(Error::corrupt(format!("Attribute {id} should have a value")));
         }
         let mut vr = parts[1].children();
-        let values: Vec<Tlv<'_>> = std::iter::from_fn(|| if vr.is_empty() { None } else { Some(vr.read()) })
-            .collect::<Result<_>>()?;
-        let first = || values.first().ok_or_else(|| Error::corrupt(format!("Attribute {id} has no value")));
+        let values: Vec<Tlv<'_>> =
+            std::iter::from_fn(|| if vr.is_empty() { None } else { Some(vr.read()) })
+                .collect::<Result<_>>()?;
+        let first =
+            || values.first().ok_or_else(|| Error::corrupt(format!("Attribute {id} has no value")));
         match id {
             FRIENDLY_NAME => out.alias = Some(first()?.bmp_string()?),
             LOCAL_KEY_ID => {
@@ -623,7 +658,9 @@ fn parse_attributes(set: &Tlv<'_>) -> Result<BagAttributes> {
                 }
                 out.key_id = Some(v.octets()?.into_owned());
             }
-            TRUSTED_KEY_USAGE => out.trusted_key_usage = Some(values.iter().map(Tlv::oid).collect::<Result<_>>()?),
+            TRUSTED_KEY_USAGE => {
+                out.trusted_key_usage = Some(values.iter().map(Tlv::oid).collect::<Result<_>>()?)
+            }
             _ => out.other.push(attr.raw.to_vec()),
         }
     }
@@ -658,7 +695,9 @@ fn build_chains(st: &mut LoadState) {
             }
             cert = find_issuer(&st.all_certs, &c);
         }
-        if let Some(Entry { kind: EntryKind::PrivateKey { chain: slot, .. }, .. }) = st.puts.get_mut(idx) {
+        if let Some(Entry { kind: EntryKind::PrivateKey { chain: slot, .. }, .. }) =
+            st.puts.get_mut(idx)
+        {
             *slot = chain;
         }
     }
@@ -666,7 +705,11 @@ fn build_chains(st: &mut LoadState) {
 
 /// `findMatchedCertificate`: a localKeyId match (preferring one whose alias
 /// also matches), else an alias match; the last such bag wins.
-fn find_matched_certificate(records: &[CertRecord], key_id: &[u8], alias: &str) -> Option<Certificate> {
+fn find_matched_certificate(
+    records: &[CertRecord],
+    key_id: &[u8],
+    alias: &str,
+) -> Option<Certificate> {
     let mut key_id_match = None;
     let mut alias_match = None;
     for ce in records {
@@ -689,9 +732,7 @@ fn java_equals_ignore_case(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     a.len() == b.len()
         && a.iter().zip(&b).all(|(x, y)| {
-            x == y
-                || x.to_uppercase().eq(y.to_uppercase())
-                || x.to_lowercase().eq(y.to_lowercase())
+            x == y || x.to_uppercase().eq(y.to_uppercase()) || x.to_lowercase().eq(y.to_lowercase())
         })
 }
 
@@ -704,7 +745,9 @@ fn is_self_signed(cert: &Certificate) -> bool {
 
 fn extension_value(cert: &Certificate, oid: &ObjectIdentifier) -> Option<Vec<u8>> {
     let exts = cert.parsed().tbs_certificate().extensions()?;
-    exts.iter().find(|e| e.extn_id.as_bytes() == oid.as_bytes()).map(|e| e.extn_value.as_bytes().to_vec())
+    exts.iter()
+        .find(|e| e.extn_id.as_bytes() == oid.as_bytes())
+        .map(|e| e.extn_value.as_bytes().to_vec())
 }
 
 /// `findIssuer`: a certificate whose subject is the issuer, preferring one
@@ -752,8 +795,12 @@ pub(crate) fn recover_private_key(blob: &[u8], password: &Password) -> Result<Ze
 /// `engineGetKey` for a secret key: `SEQUENCE { 0, AlgorithmIdentifier, OCTET STRING key }`.
 pub(crate) fn recover_secret_key(blob: &[u8], password: &Password) -> Result<SecretKeyMaterial> {
     let plain = recover(blob, password)?;
-    let (oid, key) = keyinfo::algorithm_and_key(&plain).map_err(|e| get_key_failed(&e.to_string()))?;
-    Ok(SecretKeyMaterial { algorithm: secret_algorithm_name(&oid), key: Zeroizing::new(key.into_owned()) })
+    let (oid, key) =
+        keyinfo::algorithm_and_key(&plain).map_err(|e| get_key_failed(&e.to_string()))?;
+    Ok(SecretKeyMaterial {
+        algorithm: secret_algorithm_name(&oid),
+        key: Zeroizing::new(key.into_owned()),
+    })
 }
 
 fn get_key_failed(message: &str) -> Error {
@@ -762,7 +809,9 @@ fn get_key_failed(message: &str) -> Error {
 
 fn recover(blob: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>> {
     let info = keyinfo::parse(blob).map_err(|e| {
-        Error::UnrecoverableKey(format!("Private key not stored as PKCS#8 EncryptedPrivateKeyInfo: {e}"))
+        Error::UnrecoverableKey(format!(
+            "Private key not stored as PKCS#8 EncryptedPrivateKeyInfo: {e}"
+        ))
     })?;
     let scheme = Scheme::parse(&info.oid, info.params.as_ref())?;
     retry_with_zero(password, |pw| {
@@ -831,7 +880,8 @@ fn secret_algorithm_oid(name: &str) -> Result<ObjectIdentifier> {
         return Ok(ObjectIdentifier::new_unwrap("1.3.14.3.2.7"));
     }
     if name.contains('.') {
-        return ObjectIdentifier::new(name).map_err(|_| Error::CannotStore(format!("Invalid ObjectIdentifier {name}")));
+        return ObjectIdentifier::new(name)
+            .map_err(|_| Error::CannotStore(format!("Invalid ObjectIdentifier {name}")));
     }
     Err(Error::CannotStore(format!(
         "Key protection algorithm not found: java.security.NoSuchAlgorithmException: unrecognized algorithm name: {name}"
@@ -867,7 +917,9 @@ fn bag_attributes(
     }
     // The entry's attribute set also holds the core attributes, which only
     // matter for the set's size.
-    let core = usize::from(alias.is_some()) + usize::from(key_id.is_some()) + usize::from(trusted_usage.is_some());
+    let core = usize::from(alias.is_some())
+        + usize::from(key_id.is_some())
+        + usize::from(trusted_usage.is_some());
     for i in java_hashset_order(other, core) {
         parts.push(other[i].clone());
     }
@@ -886,7 +938,10 @@ fn safe_bag(bag_id: &ObjectIdentifier, value: &[u8], attributes: &[u8]) -> Vec<u
 
 /// The `localKeyId` of a key entry: kept from the file, or `Time <millis>`.
 fn key_entry_key_id(e: &Entry, now_millis: i64) -> Vec<u8> {
-    e.pkcs12.local_key_id.clone().unwrap_or_else(|| format!("Time {}", e.created.unwrap_or(now_millis)).into_bytes())
+    e.pkcs12
+        .local_key_id
+        .clone()
+        .unwrap_or_else(|| format!("Time {}", e.created.unwrap_or(now_millis)).into_bytes())
 }
 
 /// Writes a PKCS12 store as `PKCS12KeyStore.engineStore` does.
@@ -942,7 +997,12 @@ pub(crate) fn encode<R: CryptoRng + ?Sized>(
                     EntryKind::TrustedCert { .. } => {
                         let any = [ANY_EXTENDED_KEY_USAGE];
                         let usage = e.pkcs12.trusted_key_usage.as_deref().unwrap_or(&any);
-                        bag_attributes(Some(name), e.pkcs12.local_key_id.as_deref(), Some(usage), &e.pkcs12.other)
+                        bag_attributes(
+                            Some(name),
+                            e.pkcs12.local_key_id.as_deref(),
+                            Some(usage),
+                            &e.pkcs12.other,
+                        )
                     }
                     _ => {
                         let key_id = key_entry_key_id(e, now_millis);
@@ -970,7 +1030,8 @@ pub(crate) fn encode<R: CryptoRng + ?Sized>(
         match options.cert_protection {
             Some(pbe) => {
                 let (alg, ct) = pbe::encrypt(pbe, options.cert_iterations, password, rng, &safe)?;
-                let eci = asn1::seq(&[&asn1::oid(&DATA), &alg, &asn1::tlv(tag::CONTEXT_0_PRIM, &ct)]);
+                let eci =
+                    asn1::seq(&[&asn1::oid(&DATA), &alg, &asn1::tlv(tag::CONTEXT_0_PRIM, &ct)]);
                 let encrypted_data = asn1::seq(&[&asn1::uint(0), &eci]);
                 content_infos.push(asn1::seq(&[
                     &asn1::oid(&ENCRYPTED_DATA),
@@ -986,13 +1047,23 @@ pub(crate) fn encode<R: CryptoRng + ?Sized>(
     let mut pfx_parts = vec![asn1::uint(3), auth_safe];
     if let Some(mac) = options.mac {
         if options.mac_iterations == 0 || options.mac_iterations > MAX_ITERATION_COUNT {
-            return Err(Error::CannotStore(format!("Invalid keystore.pkcs12.macIterationCount: {}", options.mac_iterations)));
+            return Err(Error::CannotStore(format!(
+                "Invalid keystore.pkcs12.macIterationCount: {}",
+                options.mac_iterations
+            )));
         }
         let mut salt = [0u8; 20];
         rng.fill_bytes(&mut salt);
         let digest = mac.compute(password, &salt, options.mac_iterations, &authenticated_safe);
-        let digest_info = asn1::seq(&[&asn1::algorithm(&mac.digest_oid(), Some(&asn1::null())), &asn1::octets(&digest)]);
-        pfx_parts.push(asn1::seq(&[&digest_info, &asn1::octets(&salt), &asn1::uint(u64::from(options.mac_iterations))]));
+        let digest_info = asn1::seq(&[
+            &asn1::algorithm(&mac.digest_oid(), Some(&asn1::null())),
+            &asn1::octets(&digest),
+        ]);
+        pfx_parts.push(asn1::seq(&[
+            &digest_info,
+            &asn1::octets(&salt),
+            &asn1::uint(u64::from(options.mac_iterations)),
+        ]));
     }
     let refs: Vec<&[u8]> = pfx_parts.iter().map(Vec::as_slice).collect();
     Ok(asn1::seq(&refs))
@@ -1001,11 +1072,15 @@ pub(crate) fn encode<R: CryptoRng + ?Sized>(
 /// `PKCS12KeyStore.validateChain`: each certificate is issued by the next
 /// one (by name) and none repeats.
 fn validate_chain(chain: &[Certificate]) -> Result<()> {
-    let linked = chain
-        .windows(2)
-        .all(|w| x500::canonical_key(&w[0].issuer_der()) == x500::canonical_key(&w[1].subject_der()));
+    let linked = chain.windows(2).all(|w| {
+        x500::canonical_key(&w[0].issuer_der()) == x500::canonical_key(&w[1].subject_der())
+    });
     let unique = chain.iter().enumerate().all(|(i, c)| !chain[..i].contains(c));
-    if linked && unique { Ok(()) } else { Err(Error::CannotStore("Certificate chain is not valid".into())) }
+    if linked && unique {
+        Ok(())
+    } else {
+        Err(Error::CannotStore("Certificate chain is not valid".into()))
+    }
 }
 
 /// The `EncryptedPrivateKeyInfo` of a key entry: reused when it was read
@@ -1034,7 +1109,8 @@ fn key_blob<R: CryptoRng + ?Sized>(
         }
         _ => return Err(foreign_key(&e.alias)),
     };
-    let (alg, ct) = pbe::encrypt(options.key_protection, options.key_iterations, password, rng, &plain)?;
+    let (alg, ct) =
+        pbe::encrypt(options.key_protection, options.key_iterations, password, rng, &plain)?;
     Ok(keyinfo::encode(&alg, &ct))
 }
 
@@ -1056,7 +1132,10 @@ mod tests {
         assert_eq!(secret_algorithm_oid("AES").unwrap().to_string(), "2.16.840.1.101.3.4.1");
         assert_eq!(secret_algorithm_name(&secret_algorithm_oid("DES").unwrap()), "DES/CBC");
         assert_eq!(secret_algorithm_name(&secret_algorithm_oid("desede").unwrap()), "DESede");
-        assert_eq!(secret_algorithm_name(&secret_algorithm_oid("HmacSHA256").unwrap()), "HmacSHA256");
+        assert_eq!(
+            secret_algorithm_name(&secret_algorithm_oid("HmacSHA256").unwrap()),
+            "HmacSHA256"
+        );
         assert!(secret_algorithm_oid("Blowfish").is_err());
     }
 
@@ -1110,11 +1189,18 @@ mod jdk_structure_tests {
             ("jdk-chain.p12", "jdk-chain.p12"),
             ("jdk-from-jceks.p12", "jdk-from-jceks-resaved.p12"),
         ] {
-            let read = |n: &str| std::fs::read(format!("{}/../../fixtures/keystores/{n}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            let read = |n: &str| {
+                std::fs::read(format!(
+                    "{}/../../fixtures/keystores/{n}",
+                    env!("CARGO_MANIFEST_DIR")
+                ))
+                .unwrap()
+            };
             let bytes = read(name);
             let ks = decode(&bytes, Some(&pw)).unwrap();
             let options = ks.pkcs12_resave_options(Pkcs12Options::jdk_default());
-            let ours = encode(&ks, &pw, &mut rand::rngs::StdRng::seed_from_u64(0), 0, &options).unwrap();
+            let ours =
+                encode(&ks, &pw, &mut rand::rngs::StdRng::seed_from_u64(0), 0, &options).unwrap();
             assert_eq!(safes(&ours, &pw), safes(&read(resaved), &pw), "{name}");
         }
     }
@@ -1145,7 +1231,10 @@ mod local_key_id_tests {
         let empty = asn1::cons(tag::SET, &[]);
         let key_bag = safe_bag(&SHROUDED_KEY_BAG, &blob, &empty);
         let cert_bag = |c: &Certificate| {
-            let v = asn1::seq(&[&asn1::oid(&X509_CERTIFICATE), &asn1::cons(tag::CONTEXT_0, &[&asn1::octets(c.der())])]);
+            let v = asn1::seq(&[
+                &asn1::oid(&X509_CERTIFICATE),
+                &asn1::cons(tag::CONTEXT_0, &[&asn1::octets(c.der())]),
+            ]);
             asn1::seq(&[&asn1::oid(&CERT_BAG), &asn1::cons(tag::CONTEXT_0, &[&v])])
         };
         // The certificate bag comes first in its safe: i == 0.
@@ -1178,7 +1267,14 @@ mod local_key_id_tests {
         let EntryKind::PrivateKey { chain: got, .. } = &ks.entries()[0].kind else { panic!() };
         assert_eq!(got, chain);
         // And a store written by signkit pairs them through "Time" ids.
-        let again = encode(&src, &pw, &mut rand::rngs::StdRng::seed_from_u64(1), 0, &Pkcs12Options::jdk_default()).unwrap();
+        let again = encode(
+            &src,
+            &pw,
+            &mut rand::rngs::StdRng::seed_from_u64(1),
+            0,
+            &Pkcs12Options::jdk_default(),
+        )
+        .unwrap();
         assert_eq!(decode(&again, Some(&pw)).unwrap().len(), src.len());
     }
 }

@@ -41,9 +41,12 @@ fn value_text(v: &Tlv<'_>, canonical: bool) -> Option<String> {
         tag::PRINTABLE_STRING => Some(v.body.iter().map(|&b| char::from(b)).collect()),
         tag::UTF8_STRING => String::from_utf8(v.body.to_vec()).ok(),
         _ if canonical => None,
-        tag::T61_STRING | tag::IA5_STRING | tag::GENERAL_STRING => Some(v.body.iter().map(|&b| char::from(b)).collect()),
+        tag::T61_STRING | tag::IA5_STRING | tag::GENERAL_STRING => {
+            Some(v.body.iter().map(|&b| char::from(b)).collect())
+        }
         tag::BMP_STRING => {
-            let units: Vec<u16> = v.body.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            let units: Vec<u16> =
+                v.body.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
             Some(String::from_utf16_lossy(&units))
         }
         _ => None,
@@ -81,7 +84,11 @@ fn ava_rfc2253(oid: &ObjectIdentifier, value: &Tlv<'_>) -> String {
     let keyword = rfc2253_keyword(oid).map_or_else(|| oid.to_string(), str::to_owned);
     let mut out = keyword.clone();
     out.push('=');
-    let text = if keyword.starts_with(|c: char| c.is_ascii_digit()) { None } else { value_text(value, false) };
+    let text = if keyword.starts_with(|c: char| c.is_ascii_digit()) {
+        None
+    } else {
+        value_text(value, false)
+    };
     let Some(text) = text else {
         out.push('#');
         out.push_str(&hex(value.raw));
@@ -175,7 +182,8 @@ pub(crate) fn canonical_key(name_der: &[u8]) -> String {
         .iter()
         .rev()
         .map(|avas| {
-            let mut c: Vec<(bool, String)> = avas.iter().map(|(oid, v)| ava_canonical(oid, v)).collect();
+            let mut c: Vec<(bool, String)> =
+                avas.iter().map(|(oid, v)| ava_canonical(oid, v)).collect();
             // Standard keywords first, then OIDs, each sorted (RDN.AVAComparator).
             c.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
             c.into_iter().map(|(_, s)| s).collect::<Vec<_>>().join("+")
@@ -195,7 +203,10 @@ mod tests {
                 let seqs: Vec<Vec<u8>> = avas
                     .iter()
                     .map(|(oid, t, v)| {
-                        asn1::seq(&[&asn1::oid(&ObjectIdentifier::new_unwrap(oid)), &asn1::tlv(*t, v.as_bytes())])
+                        asn1::seq(&[
+                            &asn1::oid(&ObjectIdentifier::new_unwrap(oid)),
+                            &asn1::tlv(*t, v.as_bytes()),
+                        ])
                     })
                     .collect();
                 let refs: Vec<&[u8]> = seqs.iter().map(Vec::as_slice).collect();
@@ -214,7 +225,10 @@ mod tests {
             &[("2.5.4.3", tag::UTF8_STRING, " Root ")],
         ]);
         assert_eq!(rfc2253_name(&n).unwrap(), "CN=\\ Root\\ ,O=Example\\, Inc.,C=US");
-        let e = name(&[&[("1.2.840.113549.1.9.1", tag::IA5_STRING, "a@b"), ("2.5.4.3", tag::UTF8_STRING, "x")]]);
+        let e = name(&[&[
+            ("1.2.840.113549.1.9.1", tag::IA5_STRING, "a@b"),
+            ("2.5.4.3", tag::UTF8_STRING, "x"),
+        ]]);
         assert_eq!(rfc2253_name(&e).unwrap(), "1.2.840.113549.1.9.1=#1603614062+CN=x");
     }
 

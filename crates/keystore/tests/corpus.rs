@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 use common::{corpus, hex, pem_der, read};
 use signkit_crypto::{Password, PrivateKey};
-use signkit_keystore::{EncodeOptions, Entry, EntryKind, Error, Keystore, StoreType, decode, encode};
+use signkit_keystore::{
+    EncodeOptions, Entry, EntryKind, Error, Keystore, StoreType, decode, encode,
+};
 
 /// One entry as a pyjks row describes it.
 #[derive(Debug, Default)]
@@ -39,7 +41,10 @@ fn store_password(col: &str) -> Option<Password> {
             .next()
             .unwrap()
             .split(' ')
-            .map(|u| char::from_u32(u32::from_str_radix(u.trim_start_matches("U+"), 16).unwrap()).unwrap())
+            .map(|u| {
+                char::from_u32(u32::from_str_radix(u.trim_start_matches("U+"), 16).unwrap())
+                    .unwrap()
+            })
             .collect();
         return Some(Password::new(text));
     }
@@ -53,7 +58,9 @@ fn parse_entries(col: &str) -> Vec<Expected> {
     }
     if let Some((n, rest)) = col.split_once(" entries (") {
         let kind = rest.trim_end_matches(')');
-        return (0..n.parse::<usize>().unwrap()).map(|_| Expected { kind: kind.into(), ..Expected::default() }).collect();
+        return (0..n.parse::<usize>().unwrap())
+            .map(|_| Expected { kind: kind.into(), ..Expected::default() })
+            .collect();
     }
     if let Some((alias, rest)) = col.split_once(" twice") {
         // The JDK keeps one entry of a duplicated alias (the table's notes);
@@ -113,7 +120,11 @@ fn material_dir(col: &str) -> Option<PathBuf> {
 
 /// The certificates `cert_0.der`, `cert_1.der`, ... of a material directory.
 fn material_chain(dir: &Path) -> Vec<Vec<u8>> {
-    (0..).map(|i| dir.join(format!("cert_{i}.der"))).take_while(|p| p.exists()).map(|p| read(&p)).collect()
+    (0..)
+        .map(|i| dir.join(format!("cert_{i}.der")))
+        .take_while(|p| p.exists())
+        .map(|p| read(&p))
+        .collect()
 }
 
 fn key_algorithm(pkcs8: &[u8]) -> &'static str {
@@ -147,7 +158,12 @@ fn check_entry(
                 assert_eq!(key_algorithm(&pkcs8), alg, "{}", exp.alias);
             }
             let dir = material.expect("material for a private key");
-            assert_eq!(&*pkcs8, &read(&dir.join("private_key.der"))[..], "{}: key bytes", exp.alias);
+            assert_eq!(
+                &*pkcs8,
+                &read(&dir.join("private_key.der"))[..],
+                "{}: key bytes",
+                exp.alias
+            );
             let want = material_chain(dir);
             let got: Vec<Vec<u8>> = chain.iter().map(|c| c.der().to_vec()).collect();
             assert_eq!(got, want, "{}: chain", exp.alias);
@@ -201,15 +217,20 @@ fn pyjks_expectations() {
     let mut checked = 0;
     for line in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
-        let (file, ty, pw_col, expected, entries_col, material_col) = (cols[0], cols[1], cols[2], cols[3], cols[4], cols[5]);
+        let (file, ty, pw_col, expected, entries_col, material_col) =
+            (cols[0], cols[1], cols[2], cols[3], cols[4], cols[5]);
         let bytes = read(&corpus("pyjks").join(file));
         let pw = store_password(pw_col);
         let Some(ty) = store_type(ty) else {
             // BouncyCastle stores are refused with an error naming the format.
             let want = if ty.starts_with("bks") { "BKS" } else { "UBER" };
-            for guess in [None, Some(StoreType::Pkcs12), Some(StoreType::Jks), Some(StoreType::Jceks)] {
+            for guess in
+                [None, Some(StoreType::Pkcs12), Some(StoreType::Jks), Some(StoreType::Jceks)]
+            {
                 match decode(&bytes, pw.as_ref(), guess) {
-                    Err(Error::UnsupportedStoreFormat { format }) => assert_eq!(format, want, "{file}"),
+                    Err(Error::UnsupportedStoreFormat { format }) => {
+                        assert_eq!(format, want, "{file}")
+                    }
                     other => panic!("{file} ({guess:?}): {other:?}"),
                 }
             }
@@ -238,7 +259,8 @@ fn pyjks_expectations() {
         }
         if let Some(pw) = &pw {
             // A wrong store password is the JDK's integrity error.
-            let err = decode(&bytes, Some(&Password::new("not the password".into())), Some(ty)).unwrap_err();
+            let err = decode(&bytes, Some(&Password::new("not the password".into())), Some(ty))
+                .unwrap_err();
             assert!(matches!(err, Error::TamperedOrWrongPassword), "{file}: {err:?}");
             // Re-encoding an unchanged single-entry or empty store reproduces the
             // file: the key blobs are reused and the digest is deterministic.
@@ -248,12 +270,17 @@ fn pyjks_expectations() {
             }
         } else {
             // No known password: loading without one skips the check, any password fails it.
-            let err = decode(&bytes, Some(&Password::new("changeit".into())), Some(ty)).unwrap_err();
+            let err =
+                decode(&bytes, Some(&Password::new("changeit".into())), Some(ty)).unwrap_err();
             assert!(matches!(err, Error::TamperedOrWrongPassword), "{file}: {err:?}");
         }
         checked += 1;
     }
-    assert_eq!(checked, table.lines().skip(1).filter(|l| !l.trim().is_empty()).count(), "every row was checked");
+    assert_eq!(
+        checked,
+        table.lines().skip(1).filter(|l| !l.trim().is_empty()).count(),
+        "every row was checked"
+    );
     assert_eq!(checked, 33);
 }
 
@@ -273,7 +300,8 @@ fn java_millis(s: &str) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     let sign = if zone.starts_with('-') { -1 } else { 1 };
-    let off = sign * (zone[1..3].parse::<i64>().unwrap() * 3600 + zone[3..5].parse::<i64>().unwrap() * 60);
+    let off = sign
+        * (zone[1..3].parse::<i64>().unwrap() * 3600 + zone[3..5].parse::<i64>().unwrap() * 60);
     ((days * 86_400 + t[0] * 3600 + t[1] * 60 + t[2] - off) * 1000) + ms.parse::<i64>().unwrap()
 }
 
@@ -294,16 +322,23 @@ fn keystore_go_expectations() {
         assert_eq!(ks.len(), 1);
         let e = ks.get(alias).unwrap();
         assert_eq!(e.created, Some(java_millis(created)), "{file}");
-        let EntryKind::PrivateKey { key, chain } = &e.kind else { panic!("{file}: not a private key") };
+        let EntryKind::PrivateKey { key, chain } = &e.kind else {
+            panic!("{file}: not a private key")
+        };
         assert_eq!(chain.len(), chain_len.parse::<usize>().unwrap(), "{file}");
         let pem = key_file.split(' ').next().unwrap();
         let want = pem_der(&corpus("keystore-go").join(pem));
         assert_eq!(&*key.unseal(&Password::new(key_pw.into())).unwrap(), &want[..], "{file}");
         if key_pw != pw {
-            assert!(key.unseal(&Password::new(pw.into())).is_err(), "{file}: the store password is not the key password");
+            assert!(
+                key.unseal(&Password::new(pw.into())).is_err(),
+                "{file}: the store password is not the key password"
+            );
         }
         // Byte-exact re-save, the empty chain included.
-        let again = encode(&ks, &Password::new(pw.into()), &mut rand::rng(), &EncodeOptions::new(0)).unwrap();
+        let again =
+            encode(&ks, &Password::new(pw.into()), &mut rand::rng(), &EncodeOptions::new(0))
+                .unwrap();
         assert_eq!(again, bytes, "{file}");
         checked += 1;
     }
@@ -325,7 +360,10 @@ fn pyjks_jks_stores_marked_byte_identical() {
         assert_eq!(again, bytes, "{file}");
         let EntryKind::PrivateKey { key, .. } = &ks.entries()[0].kind else { panic!() };
         let blob = key.stored_blob().unwrap();
-        assert!(bytes.windows(blob.len()).any(|w| w == blob), "{file}: the original blob is reused");
+        assert!(
+            bytes.windows(blob.len()).any(|w| w == blob),
+            "{file}: the original blob is reused"
+        );
     }
 }
 

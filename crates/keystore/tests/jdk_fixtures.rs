@@ -56,9 +56,14 @@ fn jdk_key_algorithm(pkcs8: &[u8]) -> &'static str {
 }
 
 /// Decodes `name` and compares every entry with the JDK's view of it.
-fn check_against_jdk(name: &str, store_type: StoreType, key_passwords: &[(&str, &str)]) -> Keystore {
+fn check_against_jdk(
+    name: &str,
+    store_type: StoreType,
+    key_passwords: &[(&str, &str)],
+) -> Keystore {
     let pw = Password::new("changeit".into());
-    let ks = decode(&read(&fixture(name)), Some(&pw), None).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    let ks =
+        decode(&read(&fixture(name)), Some(&pw), None).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     assert_eq!(ks.store_type(), store_type, "{name}");
     let jdk = dump(name);
     let ours: Vec<&str> = ks.aliases().collect();
@@ -76,7 +81,9 @@ fn check_against_jdk(name: &str, store_type: StoreType, key_passwords: &[(&str, 
             .find(|(a, _)| *a == d.alias)
             .map_or_else(|| pw.duplicate(), |(_, p)| Password::new((*p).into()));
         match &e.kind {
-            EntryKind::TrustedCert { cert } => assert_eq!(Some(sha256_hex(cert.der())), d.cert, "{what}"),
+            EntryKind::TrustedCert { cert } => {
+                assert_eq!(Some(sha256_hex(cert.der())), d.cert, "{what}")
+            }
             EntryKind::PrivateKey { key, chain } => {
                 let pkcs8 = key.unseal(&key_pw).unwrap_or_else(|e| panic!("{what}: {e:?}"));
                 assert_eq!(Some(jdk_key_algorithm(&pkcs8).to_owned()), d.algorithm, "{what}");
@@ -86,7 +93,10 @@ fn check_against_jdk(name: &str, store_type: StoreType, key_passwords: &[(&str, 
                 // The key matches the leaf certificate.
                 if let Some(leaf) = e.certificate() {
                     let k = PrivateKey::from_pkcs8_der(&pkcs8).unwrap();
-                    assert!(k.public_key() == leaf.public_key().unwrap(), "{what}: key/certificate mismatch");
+                    assert!(
+                        k.public_key() == leaf.public_key().unwrap(),
+                        "{what}: key/certificate mismatch"
+                    );
                 }
             }
             EntryKind::SecretKey { key } => {
@@ -106,12 +116,21 @@ fn jdk_pkcs12_default() {
     let ca = ks.get("MyCA").unwrap();
     assert_eq!(ca.alias, "myca");
     assert_eq!(ca.pkcs12.friendly_name.as_deref(), Some("MyCA"));
-    assert_eq!(ca.pkcs12.trusted_key_usage.as_ref().map(|u| u[0].to_string()), Some("2.5.29.37.0".into()));
+    assert_eq!(
+        ca.pkcs12.trusted_key_usage.as_ref().map(|u| u[0].to_string()),
+        Some("2.5.29.37.0".into())
+    );
     // "Time <millis>" local key ids carry the dates.
     let ec = ks.get("eckey").unwrap();
-    assert_eq!(ec.pkcs12.local_key_id.as_deref(), Some(format!("Time {}", ec.created.unwrap()).as_bytes()));
+    assert_eq!(
+        ec.pkcs12.local_key_id.as_deref(),
+        Some(format!("Time {}", ec.created.unwrap()).as_bytes())
+    );
     let opts = ks.pkcs12_resave_options(signkit_keystore::Pkcs12Options::jdk_legacy());
-    assert_eq!(opts.cert_protection, signkit_keystore::Pkcs12Options::jdk_default().cert_protection);
+    assert_eq!(
+        opts.cert_protection,
+        signkit_keystore::Pkcs12Options::jdk_default().cert_protection
+    );
     assert_eq!(opts.mac, Some(signkit_keystore::Pkcs12Mac::HmacPbeSha256));
 }
 
@@ -151,11 +170,20 @@ fn openssl_pkcs12() {
         let ks = check_against_jdk(name, StoreType::Pkcs12, &[]);
         let e = &ks.entries()[0];
         let EntryKind::PrivateKey { key, chain } = &e.kind else { panic!() };
-        assert_eq!(&*key.unseal(&Password::new("changeit".into())).unwrap(), &leaf_key[..], "{name}");
+        assert_eq!(
+            &*key.unseal(&Password::new("changeit".into())).unwrap(),
+            &leaf_key[..],
+            "{name}"
+        );
         assert_eq!(chain.len(), 2, "{name}");
     }
     // Without a friendlyName the JDK invents the alias "1".
-    let ks = decode(&read(&fixture("openssl-nomac-noname.p12")), Some(&Password::new("changeit".into())), None).unwrap();
+    let ks = decode(
+        &read(&fixture("openssl-nomac-noname.p12")),
+        Some(&Password::new("changeit".into())),
+        None,
+    )
+    .unwrap();
     assert_eq!(ks.aliases().collect::<Vec<_>>(), ["1"]);
     assert_eq!(ks.entries()[0].created, None);
     let opts = ks.pkcs12_resave_options(signkit_keystore::Pkcs12Options::jdk_default());
@@ -212,7 +240,11 @@ fn wrong_store_passwords() {
         ("jdk.jks", Some(StoreType::Jceks), jks),
         ("jdk.jceks", None, jks),
         ("jdk.jceks", Some(StoreType::Jks), invalid),
-        ("jdk.jceks", Some(StoreType::Pkcs12), "DerInputStream.getLength(): lengthTag=78, too big."),
+        (
+            "jdk.jceks",
+            Some(StoreType::Pkcs12),
+            "DerInputStream.getLength(): lengthTag=78, too big.",
+        ),
         ("openssl-default.p12", None, p12),
     ];
     for (name, ty, msg) in cases {
@@ -258,9 +290,15 @@ fn jceks_reads_jks_files_and_pkcs12_reads_jks_files() {
     let EntryKind::PrivateKey { key, .. } = &ks.get("otherpass").unwrap().kind else { panic!() };
     key.unseal(&Password::new("keypass123".into())).unwrap();
     // keytool -storetype pkcs12 on a JKS file: the dual-format loader falls back to JKS.
-    assert_eq!(decode(&bytes, Some(&pw), Some(StoreType::Pkcs12)).unwrap().store_type(), StoreType::Jks);
+    assert_eq!(
+        decode(&bytes, Some(&pw), Some(StoreType::Pkcs12)).unwrap().store_type(),
+        StoreType::Jks
+    );
     let p12 = read(&fixture("jdk-default.p12"));
-    assert_eq!(decode(&p12, Some(&pw), Some(StoreType::Jks)).unwrap().store_type(), StoreType::Pkcs12);
+    assert_eq!(
+        decode(&p12, Some(&pw), Some(StoreType::Jks)).unwrap().store_type(),
+        StoreType::Pkcs12
+    );
     assert!(matches!(decode(&p12, Some(&pw), Some(StoreType::Jceks)), Err(Error::InvalidFormat)));
 }
 

@@ -12,7 +12,8 @@ use rand::SeedableRng as _;
 use rand::rngs::StdRng;
 use signkit_crypto::{Certificate, Password};
 use signkit_keystore::{
-    EncodeOptions, Entry, EntryKind, Error, Keystore, Pkcs12Options, ProtectedKey, StoreType, decode, encode,
+    EncodeOptions, Entry, EntryKind, Error, Keystore, Pkcs12Options, ProtectedKey, StoreType,
+    decode, encode,
 };
 use zeroize::Zeroizing;
 
@@ -49,16 +50,29 @@ fn build(store_type: StoreType) -> Keystore {
     let key_pw = Password::new("keypass!".into());
     for (i, (alias, pkcs8, chain)) in key_pairs().into_iter().enumerate() {
         // JKS and JCEKS keys have their own password; PKCS12 keys use the store's, as keytool does.
-        let pw = if store_type == StoreType::Pkcs12 { Password::new("storepass".into()) } else { key_pw.duplicate() };
+        let pw = if store_type == StoreType::Pkcs12 {
+            Password::new("storepass".into())
+        } else {
+            key_pw.duplicate()
+        };
         let created = NOW + i64::try_from(i).unwrap();
         ks.insert(Entry::private_key(alias, created, ProtectedKey::new_private(pkcs8, pw), chain));
     }
-    let ca = Certificate::from_der(&read(&corpus("pyjks/expected/RSA2048_3certs/cert_2.der"))).unwrap();
+    let ca =
+        Certificate::from_der(&read(&corpus("pyjks/expected/RSA2048_3certs/cert_2.der"))).unwrap();
     ks.insert(Entry::trusted_cert("Trusted CA", NOW + 100, ca));
     if store_type.holds_secret_keys() {
         for (alias, alg, key) in secret_keys() {
-            let pw = if store_type == StoreType::Pkcs12 { Password::new("storepass".into()) } else { key_pw.duplicate() };
-            ks.insert(Entry::secret_key(alias, NOW + 200, ProtectedKey::new_secret(alg, Zeroizing::new(key), pw)));
+            let pw = if store_type == StoreType::Pkcs12 {
+                Password::new("storepass".into())
+            } else {
+                key_pw.duplicate()
+            };
+            ks.insert(Entry::secret_key(
+                alias,
+                NOW + 200,
+                ProtectedKey::new_secret(alg, Zeroizing::new(key), pw),
+            ));
         }
     }
     ks
@@ -85,13 +99,24 @@ fn assert_same(a: &Keystore, b: &Keystore, key_pw: &Password) {
             assert_eq!(cx, cy, "{}", x.alias);
         }
         match (&x.kind, &y.kind) {
-            (EntryKind::PrivateKey { key: kx, chain: cx }, EntryKind::PrivateKey { key: ky, chain: cy }) => {
+            (
+                EntryKind::PrivateKey { key: kx, chain: cx },
+                EntryKind::PrivateKey { key: ky, chain: cy },
+            ) => {
                 assert_eq!(cx, cy, "{}", x.alias);
-                assert_eq!(&*kx.unseal(key_pw).unwrap(), &*ky.unseal(key_pw).unwrap(), "{}", x.alias);
+                assert_eq!(
+                    &*kx.unseal(key_pw).unwrap(),
+                    &*ky.unseal(key_pw).unwrap(),
+                    "{}",
+                    x.alias
+                );
             }
-            (EntryKind::TrustedCert { cert: cx }, EntryKind::TrustedCert { cert: cy }) => assert_eq!(cx, cy),
+            (EntryKind::TrustedCert { cert: cx }, EntryKind::TrustedCert { cert: cy }) => {
+                assert_eq!(cx, cy)
+            }
             (EntryKind::SecretKey { key: kx }, EntryKind::SecretKey { key: ky }) => {
-                let (sx, sy) = (kx.unseal_secret(key_pw).unwrap(), ky.unseal_secret(key_pw).unwrap());
+                let (sx, sy) =
+                    (kx.unseal_secret(key_pw).unwrap(), ky.unseal_secret(key_pw).unwrap());
                 assert_eq!(*sx.key, *sy.key, "{}", x.alias);
                 // PKCS12 names DES keys "DES/CBC" on the way back, as the JDK does;
                 // the names used here survive.
@@ -121,7 +146,10 @@ fn round_trip(store_type: StoreType, options: &EncodeOptions) {
     assert_same(&back, &back2, &key_password(store_type));
     if store_type != StoreType::Pkcs12 {
         // Nothing random is left in a re-save of JKS/JCEKS: it does not depend on the RNG.
-        assert_eq!(again, encode(&back, &store_pw, &mut StdRng::seed_from_u64(8), options).unwrap());
+        assert_eq!(
+            again,
+            encode(&back, &store_pw, &mut StdRng::seed_from_u64(8), options).unwrap()
+        );
     }
 }
 
@@ -138,7 +166,10 @@ fn jceks_round_trip() {
 #[test]
 fn pkcs12_round_trip() {
     round_trip(StoreType::Pkcs12, &EncodeOptions::new(NOW));
-    round_trip(StoreType::Pkcs12, &EncodeOptions { now_millis: NOW, pkcs12: Pkcs12Options::jdk_legacy() });
+    round_trip(
+        StoreType::Pkcs12,
+        &EncodeOptions { now_millis: NOW, pkcs12: Pkcs12Options::jdk_legacy() },
+    );
     let mut open = Pkcs12Options::jdk_default();
     open.cert_protection = None;
     open.mac = None;
@@ -162,11 +193,18 @@ fn pkcs12_refuses_an_invalid_chain() {
     // pyjks' "chain" is three unrelated self-signed certificates: keytool
     // -importkeystore into PKCS12 fails with this message.
     let pw = Password::new("12345678".into());
-    let jks = decode(&read(&corpus("pyjks/keystores/jks/RSA2048_3certs.jks")), Some(&pw), None).unwrap();
+    let jks =
+        decode(&read(&corpus("pyjks/keystores/jks/RSA2048_3certs.jks")), Some(&pw), None).unwrap();
     let EntryKind::PrivateKey { key, chain } = &jks.entries()[0].kind else { panic!() };
     let mut p12 = Keystore::new(StoreType::Pkcs12);
-    p12.insert(Entry::private_key("mykey", NOW, ProtectedKey::new_private(key.unseal(&pw).unwrap(), pw.duplicate()), chain.clone()));
-    let err = encode(&p12, &pw, &mut StdRng::seed_from_u64(1), &EncodeOptions::new(NOW)).unwrap_err();
+    p12.insert(Entry::private_key(
+        "mykey",
+        NOW,
+        ProtectedKey::new_private(key.unseal(&pw).unwrap(), pw.duplicate()),
+        chain.clone(),
+    ));
+    let err =
+        encode(&p12, &pw, &mut StdRng::seed_from_u64(1), &EncodeOptions::new(NOW)).unwrap_err();
     assert_eq!(err.to_string(), "Certificate chain is not valid");
 }
 
@@ -176,7 +214,8 @@ fn keys_from_another_format_must_be_unsealed_first() {
     let jks = decode(&read(&fixture("jdk.jks")), Some(&pw), None).unwrap();
     let mut p12 = Keystore::new(StoreType::Pkcs12);
     p12.insert(jks.get("eckey").unwrap().clone());
-    let err = encode(&p12, &pw, &mut StdRng::seed_from_u64(1), &EncodeOptions::new(NOW)).unwrap_err();
+    let err =
+        encode(&p12, &pw, &mut StdRng::seed_from_u64(1), &EncodeOptions::new(NOW)).unwrap_err();
     assert!(matches!(err, Error::CannotStore(_)), "{err:?}");
     // Unsealed and given as a new key, it converts.
     let e = jks.get("eckey").unwrap();
@@ -205,7 +244,11 @@ fn insert_and_remove_follow_the_jdk_maps() {
     // PKCS12 keeps insertion order.
     let mut p12 = Keystore::new(StoreType::Pkcs12);
     for name in ["zeta", "Alpha", "mid"] {
-        p12.insert(Entry::trusted_cert(name, NOW, ks.get("trustedca").unwrap().certificate().unwrap().clone()));
+        p12.insert(Entry::trusted_cert(
+            name,
+            NOW,
+            ks.get("trustedca").unwrap().certificate().unwrap().clone(),
+        ));
     }
     assert_eq!(p12.aliases().collect::<Vec<_>>(), ["zeta", "alpha", "mid"]);
 }
@@ -216,9 +259,18 @@ fn small(store_type: StoreType) -> Vec<u8> {
     let (_, pkcs8, chain) = &pairs[1];
     let pw = Password::new("storepass".into());
     let mut ks = Keystore::new(store_type);
-    ks.insert(Entry::private_key("k", NOW, ProtectedKey::new_private(pkcs8.clone(), pw.duplicate()), chain.clone()));
+    ks.insert(Entry::private_key(
+        "k",
+        NOW,
+        ProtectedKey::new_private(pkcs8.clone(), pw.duplicate()),
+        chain.clone(),
+    ));
     if store_type.holds_secret_keys() {
-        ks.insert(Entry::secret_key("s", NOW, ProtectedKey::new_secret("AES", Zeroizing::new(vec![1; 16]), pw.duplicate())));
+        ks.insert(Entry::secret_key(
+            "s",
+            NOW,
+            ProtectedKey::new_secret("AES", Zeroizing::new(vec![1; 16]), pw.duplicate()),
+        ));
     }
     let mut opts = EncodeOptions::new(NOW);
     // Few iterations keep the thousands of decodes below fast.
@@ -270,7 +322,11 @@ fn byte_flips_never_panic() {
             match decode(&damaged, Some(&pw), Some(ty)) {
                 // JKS and JCEKS digest every byte before the digest.
                 Ok(_) if ty != StoreType::Pkcs12 => {
-                    assert_eq!(damaged[..damaged.len() - 20], bytes[..bytes.len() - 20], "{ty:?}: damage not detected");
+                    assert_eq!(
+                        damaged[..damaged.len() - 20],
+                        bytes[..bytes.len() - 20],
+                        "{ty:?}: damage not detected"
+                    );
                 }
                 Ok(ks) => unseal_all(&ks, &pw),
                 Err(_) => {}
