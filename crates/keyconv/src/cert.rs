@@ -112,8 +112,7 @@ pub fn build_chain(key: &PublicKey, certs: Vec<Certificate>) -> Result<Vec<Certi
         return Err(Error::KeyMismatch(remaining.iter().map(subject_text).collect()));
     };
     let mut chain = vec![remaining.remove(leaf_at)];
-    loop {
-        let Some(current) = chain.last() else { break };
+    while let Some(current) = chain.last() {
         if current.is_self_issued() {
             break;
         }

@@ -315,7 +315,7 @@ where
 {
     let cipher = cipher.ok_or_else(|| Error::malformed("encrypted private key", "bad key length"))?;
     let block = C::block_size();
-    if data.is_empty() || data.len() % block != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(block) {
         return Err(Error::malformed("encrypted private key", "data is not a whole number of cipher blocks"));
     }
     let dec = cbc::Decryptor::<C>::inner_iv_slice_init(cipher, iv)
@@ -420,7 +420,7 @@ fn bytes_to_key(password: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u8>> 
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())

@@ -1,6 +1,8 @@
 //! Every key pair of apksig's corpus (`*.pk8` + `*.x509.pem`: RSA 1024 to
 //! 16384, DSA, EC) goes into every store type and comes back unchanged.
 
+#![allow(clippy::unwrap_used, reason = "test helpers panic on a broken fixture")]
+
 use std::path::PathBuf;
 
 use rand::SeedableRng as _;

@@ -1,6 +1,8 @@
 //! Every private key form openssl writes (fixtures/keyconv, made by its
 //! gen.sh) reads back to the key of `<alg>.pk8`, byte for byte.
 
+#![allow(clippy::unwrap_used, reason = "test helpers panic on a broken fixture")]
+
 use std::path::PathBuf;
 
 use signkit_crypto::Password;
