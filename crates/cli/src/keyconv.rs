@@ -46,7 +46,11 @@
 //!
 //! Errors are printed on stderr as `keyconv: error: <message>`.
 
-#![expect(clippy::print_stderr, clippy::print_stdout, reason = "the keyconv binary reports on the terminal")]
+#![expect(
+    clippy::print_stderr,
+    clippy::print_stdout,
+    reason = "the keyconv binary reports on the terminal"
+)]
 
 use std::ffi::OsString;
 use std::io;
@@ -353,25 +357,38 @@ fn password_option(
 
 impl StorePass {
     fn resolve(&self) -> Result<Option<Password>, Failure> {
-        password_option(self.storepass.as_ref(), self.storepass_env.as_ref(), self.storepass_file.as_ref())
+        password_option(
+            self.storepass.as_ref(),
+            self.storepass_env.as_ref(),
+            self.storepass_file.as_ref(),
+        )
     }
 }
 
 impl KeyPass {
     fn resolve(&self) -> Result<Option<Password>, Failure> {
-        password_option(self.keypass.as_ref(), self.keypass_env.as_ref(), self.keypass_file.as_ref())
+        password_option(
+            self.keypass.as_ref(),
+            self.keypass_env.as_ref(),
+            self.keypass_file.as_ref(),
+        )
     }
 }
 
 impl KeyFilePass {
     fn resolve(&self) -> Result<Option<Password>, Failure> {
-        password_option(self.key_pass.as_ref(), self.key_pass_env.as_ref(), self.key_pass_file.as_ref())
+        password_option(
+            self.key_pass.as_ref(),
+            self.key_pass_env.as_ref(),
+            self.key_pass_file.as_ref(),
+        )
     }
 }
 
 /// Prompts on stderr; `None` for an empty answer or end of input.
 fn ask(prompt: &str) -> Result<Option<Password>, Failure> {
-    prompt_password(prompt).map_err(|e| Failure::new(Failure::IO, format!("reading a password: {e}")))
+    prompt_password(prompt)
+        .map_err(|e| Failure::new(Failure::IO, format!("reading a password: {e}")))
 }
 
 fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
@@ -384,7 +401,10 @@ fn refuse_existing(paths: &[&Path], force: bool) -> CmdResult {
     }
     for p in paths {
         if p.exists() {
-            return Err(Failure::new(Failure::EXISTS, format!("{} already exists (use --force to replace it)", p.display())));
+            return Err(Failure::new(
+                Failure::EXISTS,
+                format!("{} already exists (use --force to replace it)", p.display()),
+            ));
         }
     }
     Ok(())
@@ -405,7 +425,11 @@ fn to_pk8(a: &ToPk8Args) -> CmdResult {
     let store_type = a.storetype.map(StoreType::from);
     let keystore = signkit_keystore::decode(&store, Some(&store_password), store_type)
         .map_err(|e| Failure::from_keyconv(Some(&a.keystore), &keyconv::Error::Keystore(e)))?;
-    let pair = match keyconv::extract(&keystore, &a.alias, key_password.as_ref().unwrap_or(&store_password)) {
+    let pair = match keyconv::extract(
+        &keystore,
+        &a.alias,
+        key_password.as_ref().unwrap_or(&store_password),
+    ) {
         Err(e) if key_password.is_none() && is_key_password_error(&e) => {
             // The key has a password of its own: ask for it, as keytool does.
             let asked = ask(&format!("Enter key password for <{}>: ", a.alias))?
@@ -435,7 +459,8 @@ fn is_key_password_error(e: &keyconv::Error) -> bool {
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    a == b
+        || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 /// Reads a key file, asking for its password when it is encrypted and none was given.
@@ -458,11 +483,21 @@ fn to_keystore(a: &ToKeystoreArgs) -> CmdResult {
     let mut certs = Vec::new();
     for path in &a.cert {
         let input = read_input(path)?;
-        certs.extend(keyconv::read_certificates(&input).map_err(|e| Failure::from_keyconv(Some(path), &e))?);
+        certs.extend(
+            keyconv::read_certificates(&input)
+                .map_err(|e| Failure::from_keyconv(Some(path), &e))?,
+        );
     }
     let pair = KeyPair::new(key, certs).map_err(|e| Failure::from_keyconv(None, &e))?;
 
     let existing = match std::fs::read(&a.keystore) {
+        Ok(bytes) if bytes.is_empty() => {
+            // JDK compat: keytool's message for this case (sun.security.tools.keytool.Main).
+            return Err(Failure::new(
+                Failure::INPUT,
+                format!("Keystore file exists, but is empty: {}", a.keystore.display()),
+            ));
+        }
         Ok(bytes) => Some(Zeroizing::new(bytes)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(Failure::io(&a.keystore, &e)),
@@ -474,7 +509,10 @@ fn to_keystore(a: &ToKeystoreArgs) -> CmdResult {
     };
     if existing.is_none() && store_password.java_len() < 6 {
         // JDK compat: keytool refuses short passwords for a new store.
-        return Err(Failure::new(Failure::USAGE, "Keystore password must be at least 6 characters"));
+        return Err(Failure::new(
+            Failure::USAGE,
+            "Keystore password must be at least 6 characters",
+        ));
     }
     let store_type = a.storetype.map(StoreType::from);
     let effective_type = match &existing {
@@ -494,7 +532,10 @@ fn to_keystore(a: &ToKeystoreArgs) -> CmdResult {
         }
         (_, Some(kp)) => {
             if kp.java_len() < 6 {
-                return Err(Failure::new(Failure::USAGE, "Key password must be at least 6 characters"));
+                return Err(Failure::new(
+                    Failure::USAGE,
+                    "Key password must be at least 6 characters",
+                ));
             }
             kp
         }
@@ -509,10 +550,12 @@ fn to_keystore(a: &ToKeystoreArgs) -> CmdResult {
         replace: a.force,
     };
     let mut rng = runtime::rng();
-    let bytes = keyconv::pair_to_keystore(&target, &pair, &key_password, &mut rng, runtime::now_millis())
-        .map_err(|e| Failure::from_keyconv(Some(&a.keystore), &e))?;
+    let bytes =
+        keyconv::pair_to_keystore(&target, &pair, &key_password, &mut rng, runtime::now_millis())
+            .map_err(|e| Failure::from_keyconv(Some(&a.keystore), &e))?;
     let mode = existing_mode(&a.keystore).unwrap_or(0o600);
-    fsutil::write_atomic(&a.keystore, &bytes, Some(mode)).map_err(|e| Failure::io(&a.keystore, &e))?;
+    fsutil::write_atomic(&a.keystore, &bytes, Some(mode))
+        .map_err(|e| Failure::io(&a.keystore, &e))?;
     if ignored_keypass {
         eprintln!(
             "Warning:  Different store and key passwords not supported for PKCS12 KeyStores. Ignoring user-specified --keypass value."
@@ -525,7 +568,10 @@ fn to_keystore(a: &ToKeystoreArgs) -> CmdResult {
 fn ask_new_store_password() -> Result<Password, Failure> {
     let first = ask("Enter keystore password:  ")?.unwrap_or_else(Password::empty);
     if first.java_len() < 6 {
-        return Err(Failure::new(Failure::USAGE, "Keystore password must be at least 6 characters"));
+        return Err(Failure::new(
+            Failure::USAGE,
+            "Keystore password must be at least 6 characters",
+        ));
     }
     let second = ask("Re-enter new password: ")?.unwrap_or_else(Password::empty);
     if first != second {
@@ -562,7 +608,8 @@ fn make_key(a: &MakeKeyArgs) -> CmdResult {
             ),
         ));
     }
-    let subject = keyconv::parse_subject(&a.subject).map_err(|e| Failure::from_keyconv(None, &e))?;
+    let subject =
+        keyconv::parse_subject(&a.subject).map_err(|e| Failure::from_keyconv(None, &e))?;
     for warning in &subject.warnings {
         eprintln!("keyconv: {warning}");
     }
@@ -578,7 +625,8 @@ fn make_key(a: &MakeKeyArgs) -> CmdResult {
     };
     let mut rng = runtime::rng();
     let now = runtime::now_millis().div_euclid(1000);
-    let pair = keyconv::make_key(&mut rng, now, &subject, algorithm).map_err(|e| Failure::from_keyconv(None, &e))?;
+    let pair = keyconv::make_key(&mut rng, now, &subject, algorithm)
+        .map_err(|e| Failure::from_keyconv(None, &e))?;
     let key_bytes = match &password {
         None => {
             println!("creating {} with no password", pk8.display());
@@ -620,7 +668,8 @@ struct Output<'a> {
 fn write_all_or_nothing(outputs: &[Output<'_>], force: bool) -> CmdResult {
     let mut pending = Vec::with_capacity(outputs.len());
     for out in outputs {
-        let mut file = AtomicFile::create(out.path, out.mode).map_err(|e| Failure::io(out.path, &e))?;
+        let mut file =
+            AtomicFile::create(out.path, out.mode).map_err(|e| Failure::io(out.path, &e))?;
         io::Write::write_all(file.file(), out.bytes).map_err(|e| Failure::io(out.path, &e))?;
         pending.push((out, file));
     }
@@ -630,7 +679,8 @@ fn write_all_or_nothing(outputs: &[Output<'_>], force: bool) -> CmdResult {
     // What each target held before, to restore it if a later rename fails.
     let mut done: Vec<(&Output<'_>, Option<Previous>)> = Vec::new();
     for (out, file) in pending {
-        let before = std::fs::read(out.path).ok().map(|b| (Zeroizing::new(b), existing_mode(out.path)));
+        let before =
+            std::fs::read(out.path).ok().map(|b| (Zeroizing::new(b), existing_mode(out.path)));
         if let Err(e) = file.commit() {
             for (prev, old) in done.into_iter().rev() {
                 let _ = match old {

@@ -14,7 +14,8 @@ fn fixture(name: &str) -> PathBuf {
 
 /// A fresh directory for one test.
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("signkit-keyconv-e2e-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("signkit-keyconv-e2e-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -43,7 +44,12 @@ fn p(path: &Path) -> &str {
 
 #[track_caller]
 fn assert_ok(out: &Output) {
-    assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[track_caller]
@@ -59,7 +65,17 @@ fn assert_fails(out: &Output, code: i32, message: &str) {
 
 fn to_keystore(dir: &Path, key: &Path, cert: &Path, store: &str, extra: &[&str]) -> Output {
     let ks = dir.join(store);
-    let mut c = keyconv(&["to-keystore", "--key", p(key), "--cert", p(cert), "--keystore", p(&ks), "--alias", "Key"]);
+    let mut c = keyconv(&[
+        "to-keystore",
+        "--key",
+        p(key),
+        "--cert",
+        p(cert),
+        "--keystore",
+        p(&ks),
+        "--alias",
+        "Key",
+    ]);
     c.args(extra);
     run(c)
 }
@@ -67,15 +83,30 @@ fn to_keystore(dir: &Path, key: &Path, cert: &Path, store: &str, extra: &[&str])
 #[test]
 fn round_trip_through_every_store_type() {
     let dir = temp_dir("round-trip");
-    for (t, keypass) in [("pkcs12", None), ("jks", Some("entrypass")), ("jceks", Some("entrypass"))] {
+    for (t, keypass) in [("pkcs12", None), ("jks", Some("entrypass")), ("jceks", Some("entrypass"))]
+    {
         let store = format!("s.{t}");
         let mut extra = vec!["--storetype", t, "--storepass", "storepass", "--key-pass", "secret"];
         if let Some(kp) = keypass {
             extra.extend(["--keypass", kp]);
         }
-        assert_ok(&to_keystore(&dir, &fixture("ec.enc-default.pem"), &fixture("ec.x509.der"), &store, &extra));
+        assert_ok(&to_keystore(
+            &dir,
+            &fixture("ec.enc-default.pem"),
+            &fixture("ec.x509.der"),
+            &store,
+            &extra,
+        ));
         let (key, cert) = (dir.join(format!("{t}.pk8")), dir.join(format!("{t}.x509.pem")));
-        let mut c = keyconv(&["to-pk8", "--keystore", p(&dir.join(&store)), "--storepass", "storepass", "--alias", "KEY"]);
+        let mut c = keyconv(&[
+            "to-pk8",
+            "--keystore",
+            p(&dir.join(&store)),
+            "--storepass",
+            "storepass",
+            "--alias",
+            "KEY",
+        ]);
         c.args(["--key", p(&key), "--cert", p(&cert)]);
         if let Some(kp) = keypass {
             c.args(["--keypass", kp]);
@@ -84,21 +115,37 @@ fn round_trip_through_every_store_type() {
         assert_eq!(std::fs::read(&key).unwrap(), std::fs::read(fixture("ec.pk8")).unwrap(), "{t}");
         let pem = std::fs::read_to_string(&cert).unwrap();
         // keytool's -rfc form: CRLF inside the base64, LF around it.
-        assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n") && pem.ends_with("\n-----END CERTIFICATE-----\n"));
+        assert!(
+            pem.starts_with("-----BEGIN CERTIFICATE-----\n")
+                && pem.ends_with("\n-----END CERTIFICATE-----\n")
+        );
         assert!(pem.contains("\r\n"));
         let certs = signkit_keyconv::read_certificates(pem.as_bytes()).unwrap();
-        let original = signkit_keyconv::read_certificates(&std::fs::read(fixture("ec.x509.pem")).unwrap()).unwrap();
+        let original =
+            signkit_keyconv::read_certificates(&std::fs::read(fixture("ec.x509.pem")).unwrap())
+                .unwrap();
         assert_eq!(certs, original);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
             assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
-            assert_eq!(std::fs::metadata(dir.join(&store)).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(dir.join(&store)).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
     }
     // PEM key output.
     let key = dir.join("key.pem");
-    let mut c = keyconv(&["to-pk8", "--keystore", p(&dir.join("s.pkcs12")), "--storepass", "storepass", "--alias", "key"]);
+    let mut c = keyconv(&[
+        "to-pk8",
+        "--keystore",
+        p(&dir.join("s.pkcs12")),
+        "--storepass",
+        "storepass",
+        "--alias",
+        "key",
+    ]);
     c.args(["--key", p(&key), "--cert", p(&dir.join("c.pem")), "--key-format", "pem"]);
     assert_ok(&run(c));
     assert_eq!(std::fs::read(&key).unwrap(), std::fs::read(fixture("ec.pkcs8.pem")).unwrap());
@@ -110,14 +157,37 @@ fn password_sources_and_prompts() {
     let dir = temp_dir("passwords");
     let pwfile = dir.join("pw.txt");
     std::fs::write(&pwfile, "fromfile\nignored\n").unwrap();
-    let mut c = keyconv(&["to-keystore", "--key", p(&fixture("rsa.enc-aes128.pem")), "--key-pass-env", "KC_KEY_PASS"]);
-    c.args(["--cert", p(&fixture("rsa.x509.pem")), "--keystore", p(&dir.join("s.jks")), "--storetype", "JKS"]);
+    let mut c = keyconv(&[
+        "to-keystore",
+        "--key",
+        p(&fixture("rsa.enc-aes128.pem")),
+        "--key-pass-env",
+        "KC_KEY_PASS",
+    ]);
+    c.args([
+        "--cert",
+        p(&fixture("rsa.x509.pem")),
+        "--keystore",
+        p(&dir.join("s.jks")),
+        "--storetype",
+        "JKS",
+    ]);
     c.args(["--storepass-file", p(&pwfile), "--alias", "a"]).env("KC_KEY_PASS", "secret");
     assert_ok(&run(c));
 
     // Store password and key password from stdin, as the prompts read them.
     let (key, cert) = (dir.join("k.pk8"), dir.join("c.pem"));
-    let c = keyconv(&["to-pk8", "--keystore", p(&dir.join("s.jks")), "--alias", "a", "--key", p(&key), "--cert", p(&cert)]);
+    let c = keyconv(&[
+        "to-pk8",
+        "--keystore",
+        p(&dir.join("s.jks")),
+        "--alias",
+        "a",
+        "--key",
+        p(&key),
+        "--cert",
+        p(&cert),
+    ]);
     let out = run_with_stdin(c, "fromfile\n");
     assert_ok(&out);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "Enter keystore password:  ");
@@ -125,8 +195,17 @@ fn password_sources_and_prompts() {
 
     // An encrypted key without --key-pass is asked for.
     let c = keyconv(&[
-        "to-keystore", "--key", p(&fixture("dsa.enc-v1-sha1-3des.pem")), "--cert", p(&fixture("dsa.x509.pem")),
-        "--keystore", p(&dir.join("n.p12")), "--storepass", "longenough", "--alias", "d",
+        "to-keystore",
+        "--key",
+        p(&fixture("dsa.enc-v1-sha1-3des.pem")),
+        "--cert",
+        p(&fixture("dsa.x509.pem")),
+        "--keystore",
+        p(&dir.join("n.p12")),
+        "--storepass",
+        "longenough",
+        "--alias",
+        "d",
     ]);
     let out = run_with_stdin(c, "secret\n");
     assert_ok(&out);
@@ -134,13 +213,45 @@ fn password_sources_and_prompts() {
 
     // A new store asks twice and wants 6 characters.
     let new = dir.join("prompted.p12");
-    let c = keyconv(&["to-keystore", "--key", p(&fixture("rsa.pk8")), "--cert", p(&fixture("rsa.x509.pem")), "--keystore", p(&new), "--alias", "r"]);
+    let c = keyconv(&[
+        "to-keystore",
+        "--key",
+        p(&fixture("rsa.pk8")),
+        "--cert",
+        p(&fixture("rsa.x509.pem")),
+        "--keystore",
+        p(&new),
+        "--alias",
+        "r",
+    ]);
     let out = run_with_stdin(c, "abcdefg\nabcdefg\n");
     assert_ok(&out);
-    let c = keyconv(&["to-keystore", "--key", p(&fixture("rsa.pk8")), "--cert", p(&fixture("rsa.x509.pem")), "--keystore", p(&dir.join("short.p12")), "--alias", "r"]);
+    let c = keyconv(&[
+        "to-keystore",
+        "--key",
+        p(&fixture("rsa.pk8")),
+        "--cert",
+        p(&fixture("rsa.x509.pem")),
+        "--keystore",
+        p(&dir.join("short.p12")),
+        "--alias",
+        "r",
+    ]);
     assert_fails(&run_with_stdin(c, "abc\n"), 2, "at least 6 characters");
     assert!(!dir.join("short.p12").exists());
-    let c = keyconv(&["to-keystore", "--key", p(&fixture("rsa.pk8")), "--cert", p(&fixture("rsa.x509.pem")), "--keystore", p(&dir.join("short.p12")), "--storepass", "abc", "--alias", "r"]);
+    let c = keyconv(&[
+        "to-keystore",
+        "--key",
+        p(&fixture("rsa.pk8")),
+        "--cert",
+        p(&fixture("rsa.x509.pem")),
+        "--keystore",
+        p(&dir.join("short.p12")),
+        "--storepass",
+        "abc",
+        "--alias",
+        "r",
+    ]);
     assert_fails(&run(c), 2, "Keystore password must be at least 6 characters");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -149,11 +260,18 @@ fn password_sources_and_prompts() {
 fn failures_leave_everything_untouched() {
     let dir = temp_dir("failures");
     let ks = dir.join("s.p12");
-    assert_ok(&to_keystore(&dir, &fixture("rsa.pk8"), &fixture("rsa.x509.pem"), "s.p12", &["--storepass", "rightpw"]));
+    assert_ok(&to_keystore(
+        &dir,
+        &fixture("rsa.pk8"),
+        &fixture("rsa.x509.pem"),
+        "s.p12",
+        &["--storepass", "rightpw"],
+    ));
     let before = std::fs::read(&ks).unwrap();
     let (key, cert) = (dir.join("o.pk8"), dir.join("o.pem"));
     let to_pk8 = |pass: &str, alias: &str| {
-        let mut c = keyconv(&["to-pk8", "--keystore", p(&ks), "--storepass", pass, "--alias", alias]);
+        let mut c =
+            keyconv(&["to-pk8", "--keystore", p(&ks), "--storepass", pass, "--alias", alias]);
         c.args(["--key", p(&key), "--cert", p(&cert)]);
         run(c)
     };
@@ -162,10 +280,22 @@ fn failures_leave_everything_untouched() {
     assert!(!key.exists() && !cert.exists());
 
     let cases: [(&str, &str, &[&str], i32, &str); 5] = [
-        ("rsa.pk8", "ec.x509.pem", &["--storepass", "rightpw"], 4, "does not match the certificate"),
+        (
+            "rsa.pk8",
+            "ec.x509.pem",
+            &["--storepass", "rightpw"],
+            4,
+            "does not match the certificate",
+        ),
         ("rsa.pk8", "rsa.x509.pem", &["--storepass", "rightpw"], 7, "Alias <Key> already exists"),
         ("rsa.pk8", "rsa.x509.pem", &["--storepass", "wrongpw"], 3, "password was incorrect"),
-        ("rsa.enc-default.pem", "rsa.x509.pem", &["--storepass", "rightpw", "--key-pass", "nope"], 3, "wrong password"),
+        (
+            "rsa.enc-default.pem",
+            "rsa.x509.pem",
+            &["--storepass", "rightpw", "--key-pass", "nope"],
+            3,
+            "wrong password",
+        ),
         ("rsa.x509.pem", "rsa.x509.pem", &["--storepass", "rightpw"], 5, "no private key"),
     ];
     for (k, c, extra, code, message) in cases {
@@ -176,10 +306,43 @@ fn failures_leave_everything_untouched() {
     let truncated = dir.join("t.pk8");
     let full = std::fs::read(fixture("rsa.pk8")).unwrap();
     std::fs::write(&truncated, &full[..100]).unwrap();
-    assert_fails(&to_keystore(&dir, &truncated, &fixture("rsa.x509.pem"), "new.p12", &["--storepass", "rightpw"]), 5, "malformed");
+    assert_fails(
+        &to_keystore(
+            &dir,
+            &truncated,
+            &fixture("rsa.x509.pem"),
+            "new.p12",
+            &["--storepass", "rightpw"],
+        ),
+        5,
+        "malformed",
+    );
     assert!(!dir.join("new.p12").exists());
+    // An existing empty file is refused, as keytool refuses it.
+    std::fs::write(dir.join("empty.p12"), b"").unwrap();
+    let out = to_keystore(
+        &dir,
+        &fixture("rsa.pk8"),
+        &fixture("rsa.x509.pem"),
+        "empty.p12",
+        &["--storepass", "rightpw"],
+    );
+    assert_fails(&out, 5, "Keystore file exists, but is empty");
+    assert_eq!(std::fs::read(dir.join("empty.p12")).unwrap(), b"");
+    // A keystore given as the key file is named as such.
+    assert_fails(
+        &to_keystore(&dir, &ks, &fixture("rsa.x509.pem"), "x.p12", &["--storepass", "rightpw"]),
+        5,
+        "PKCS12 keystore",
+    );
     // With --force the alias is replaced.
-    assert_ok(&to_keystore(&dir, &fixture("ec.pk8"), &fixture("ec.x509.pem"), "s.p12", &["--storepass", "rightpw", "--force"]));
+    assert_ok(&to_keystore(
+        &dir,
+        &fixture("ec.pk8"),
+        &fixture("ec.x509.pem"),
+        "s.p12",
+        &["--storepass", "rightpw", "--force"],
+    ));
     assert_ok(&to_pk8("rightpw", "key"));
     assert_eq!(std::fs::read(&key).unwrap(), std::fs::read(fixture("ec.pk8")).unwrap());
     // Outputs exist now: refused without --force, files kept.
@@ -190,7 +353,10 @@ fn failures_leave_everything_untouched() {
     assert_eq!(std::fs::read(&cert).unwrap(), b"keep");
     // Usage errors exit 2.
     assert_eq!(run(keyconv(&["to-pk8", "--keystore", "x"])).status.code(), Some(2));
-    assert_eq!(run(keyconv(&["make-key", "n", "not-a-subject", "--no-password"])).status.code(), Some(2));
+    assert_eq!(
+        run(keyconv(&["make-key", "n", "not-a-subject", "--no-password"])).status.code(),
+        Some(2)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

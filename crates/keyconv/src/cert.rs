@@ -22,7 +22,10 @@ pub fn read_certificates(input: &[u8]) -> Result<Vec<Certificate>> {
         let mut certs = Vec::new();
         for block in &blocks {
             if CERT_LABELS.contains(&block.label.as_str()) {
-                certs.push(Certificate::from_der(&block.der).map_err(|e| Error::malformed("certificate", detail(&e)))?);
+                certs.push(
+                    Certificate::from_der(&block.der)
+                        .map_err(|e| Error::malformed("certificate", detail(&e)))?,
+                );
             } else if block.label == "PKCS7" || block.label == "TRUSTED CERTIFICATE" {
                 return Err(Error::Unsupported(format!("certificate form {:?}", block.label)));
             }
@@ -44,7 +47,9 @@ fn der_certificates(input: &[u8]) -> Result<Vec<Certificate>> {
     let mut certs = Vec::new();
     while !reader.is_finished() {
         let one = reader.tlv_bytes().map_err(bad)?;
-        certs.push(Certificate::from_der(one).map_err(|e| Error::malformed("certificate", detail(&e)))?);
+        certs.push(
+            Certificate::from_der(one).map_err(|e| Error::malformed("certificate", detail(&e)))?,
+        );
     }
     Ok(certs)
 }
@@ -108,7 +113,8 @@ pub fn build_chain(key: &PublicKey, certs: Vec<Certificate>) -> Result<Vec<Certi
             remaining.push(c);
         }
     }
-    let Some(leaf_at) = remaining.iter().position(|c| c.public_key().is_ok_and(|k| k == *key)) else {
+    let Some(leaf_at) = remaining.iter().position(|c| c.public_key().is_ok_and(|k| k == *key))
+    else {
         return Err(Error::KeyMismatch(remaining.iter().map(subject_text).collect()));
     };
     let mut chain = vec![remaining.remove(leaf_at)];

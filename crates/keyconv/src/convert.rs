@@ -2,7 +2,9 @@
 
 use rand_core::CryptoRng;
 use signkit_crypto::{Certificate, Password};
-use signkit_keystore::{EncodeOptions, Entry, EntryKind, Keystore, Pkcs12Options, ProtectedKey, StoreType};
+use signkit_keystore::{
+    EncodeOptions, Entry, EntryKind, Keystore, Pkcs12Options, ProtectedKey, StoreType,
+};
 
 use crate::cert::{self, build_chain};
 use crate::error::{Error, Result};
@@ -34,7 +36,11 @@ impl KeyPair {
     ///
     /// # Errors
     /// As [`read_private_key`], [`cert::read_certificates`] and [`KeyPair::new`].
-    pub fn read(key_input: &[u8], key_password: Option<&Password>, cert_inputs: &[&[u8]]) -> Result<Self> {
+    pub fn read(
+        key_input: &[u8],
+        key_password: Option<&Password>,
+        cert_inputs: &[&[u8]],
+    ) -> Result<Self> {
         let key = read_private_key(key_input, key_password)?;
         let mut certs = Vec::new();
         for input in cert_inputs {
@@ -53,7 +59,11 @@ impl KeyPair {
     /// certificate) in the exact form of `keytool -exportcert -rfc`.
     #[must_use]
     pub fn certificate_pem(&self, whole_chain: bool) -> String {
-        if whole_chain { cert::chain_pem(&self.chain) } else { cert::chain_pem(self.chain.get(..1).unwrap_or_default()) }
+        if whole_chain {
+            cert::chain_pem(&self.chain)
+        } else {
+            cert::chain_pem(self.chain.get(..1).unwrap_or_default())
+        }
     }
 }
 
@@ -151,23 +161,37 @@ pub fn pair_to_keystore<R: CryptoRng + ?Sized>(
 ) -> Result<Vec<u8>> {
     let (mut keystore, pkcs12) = match target.existing {
         Some(bytes) => {
-            let ks = signkit_keystore::decode(bytes, Some(target.store_password), target.store_type)?;
+            let ks =
+                signkit_keystore::decode(bytes, Some(target.store_password), target.store_type)?;
             // JDK compat: PKCS12KeyStore keeps the certificate protection and
             // MAC it loaded when it stores the keystore again.
             let options = ks.pkcs12_resave_options(Pkcs12Options::jdk_default());
             (ks, options)
         }
-        None => (Keystore::new(target.store_type.unwrap_or(StoreType::Pkcs12)), Pkcs12Options::jdk_default()),
+        None => (
+            Keystore::new(target.store_type.unwrap_or(StoreType::Pkcs12)),
+            Pkcs12Options::jdk_default(),
+        ),
     };
-    insert(&mut keystore, target.alias, pair, key_password.duplicate(), now_millis, target.replace)?;
+    insert(
+        &mut keystore,
+        target.alias,
+        pair,
+        key_password.duplicate(),
+        now_millis,
+        target.replace,
+    )?;
     let options = EncodeOptions { now_millis, pkcs12 };
     let bytes = signkit_keystore::encode(&keystore, target.store_password, rng, &options)?;
 
     // Read the entry back from the bytes about to be written.
-    let again = signkit_keystore::decode(&bytes, Some(target.store_password), Some(keystore.store_type()))?;
+    let again =
+        signkit_keystore::decode(&bytes, Some(target.store_password), Some(keystore.store_type()))?;
     let back = extract(&again, target.alias, key_password)?;
     if back.key.secret_pkcs8_der() != pair.key.secret_pkcs8_der() || back.chain != pair.chain {
-        return Err(Error::SelfCheck("the new keystore does not give the same key and chain back".into()));
+        return Err(Error::SelfCheck(
+            "the new keystore does not give the same key and chain back".into(),
+        ));
     }
     Ok(bytes)
 }

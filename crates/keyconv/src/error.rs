@@ -98,7 +98,8 @@ impl Error {
         match self {
             Self::PasswordRequired(_) | Self::WrongKeyPassword => true,
             Self::Keystore(e) => {
-                e.is_store_password_error() || matches!(e, signkit_keystore::Error::UnrecoverableKey(_))
+                e.is_store_password_error()
+                    || matches!(e, signkit_keystore::Error::UnrecoverableKey(_))
             }
             _ => false,
         }

@@ -64,7 +64,10 @@ pub struct Pkcs8Key {
 
 impl fmt::Debug for Pkcs8Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pkcs8Key").field("key", &self.key).field("form", &self.form).finish_non_exhaustive()
+        f.debug_struct("Pkcs8Key")
+            .field("key", &self.key)
+            .field("form", &self.form)
+            .finish_non_exhaustive()
     }
 }
 
@@ -138,7 +141,13 @@ impl Pkcs8Key {
     }
 }
 
-const KEY_LABELS: [&str; 5] = ["PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY"];
+const KEY_LABELS: [&str; 5] = [
+    "PRIVATE KEY",
+    "ENCRYPTED PRIVATE KEY",
+    "RSA PRIVATE KEY",
+    "EC PRIVATE KEY",
+    "DSA PRIVATE KEY",
+];
 
 /// Tells whether `input` holds an encrypted private key, and how it is
 /// encrypted, without a password. `Ok(None)` for an unencrypted key.
@@ -196,8 +205,14 @@ fn pem_detail(e: &signkit_crypto::Error) -> String {
     }
 }
 
-fn read_pem_block(block: &PemBlock, password: Option<&Password>, ec_params: Option<&[u8]>) -> Result<Pkcs8Key> {
-    let header = |name: &str| block.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+fn read_pem_block(
+    block: &PemBlock,
+    password: Option<&Password>,
+    ec_params: Option<&[u8]>,
+) -> Result<Pkcs8Key> {
+    let header = |name: &str| {
+        block.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    };
     let expect = match block.label.as_str() {
         "PRIVATE KEY" => Some(KeyForm::Pkcs8),
         "ENCRYPTED PRIVATE KEY" => Some(KeyForm::EncryptedPkcs8),
@@ -210,8 +225,10 @@ fn read_pem_block(block: &PemBlock, password: Option<&Password>, ec_params: Opti
     if !legacy {
         return read_der(&block.der, password, expect, ec_params);
     }
-    let dek = header("DEK-Info").ok_or_else(|| Error::malformed("private key", "Proc-Type ENCRYPTED without DEK-Info"))?;
-    let scheme = format!("legacy PEM encryption {}", dek.split(',').next().unwrap_or_default().trim());
+    let dek = header("DEK-Info")
+        .ok_or_else(|| Error::malformed("private key", "Proc-Type ENCRYPTED without DEK-Info"))?;
+    let scheme =
+        format!("legacy PEM encryption {}", dek.split(',').next().unwrap_or_default().trim());
     let Some(password) = password else {
         return Err(Error::PasswordRequired(scheme));
     };
@@ -245,7 +262,9 @@ fn classify(der: &[u8]) -> Option<KeyForm> {
     let all_ints = tags.iter().all(|t| *t == Tag::Integer);
     match (tags.as_slice(), version) {
         ([Tag::Sequence, Tag::OctetString], _) => Some(KeyForm::EncryptedPkcs8),
-        ([Tag::Integer, Tag::Sequence, Tag::OctetString, ..], Some([0] | [1])) => Some(KeyForm::Pkcs8),
+        ([Tag::Integer, Tag::Sequence, Tag::OctetString, ..], Some([0] | [1])) => {
+            Some(KeyForm::Pkcs8)
+        }
         ([Tag::Integer, Tag::OctetString, ..], Some([1])) => Some(KeyForm::Sec1),
         (t, Some([0])) if all_ints && t.len() == 6 => Some(KeyForm::DsaTraditional),
         (t, Some([0] | [1])) if all_ints && t.len() >= 9 => Some(KeyForm::Pkcs1),
@@ -262,11 +281,21 @@ fn read_der(
     let found = classify(der);
     let form = match (expect, found) {
         (Some(e), Some(f)) if e != f => {
-            return Err(Error::malformed("private key", format!("a {} key labelled as {}", f.name(), e.name())));
+            return Err(Error::malformed(
+                "private key",
+                format!("a {} key labelled as {}", f.name(), e.name()),
+            ));
         }
         (_, Some(f)) => f,
-        (Some(e), None) => return Err(Error::malformed("private key", format!("not a valid {} key", e.name()))),
+        (Some(e), None) => {
+            return Err(Error::malformed("private key", format!("not a valid {} key", e.name())));
+        }
         (None, None) => {
+            if let Some(store) = signkit_keystore::StoreType::detect(der) {
+                return Err(Error::Unsupported(format!(
+                    "key file: this is a {store} keystore, not a private key (read it with to-pk8 --keystore)"
+                )));
+            }
             return Err(Error::malformed(
                 "private key",
                 "not a PKCS#8, encrypted PKCS#8, PKCS#1, SEC1 or DSA private key in PEM or DER",
@@ -313,7 +342,8 @@ fn from_pkcs1(der: &[u8]) -> Result<Pkcs8Key> {
 /// Reads a SEC1 `ECPrivateKey`; `curve_params` is the DER of an
 /// `EC PARAMETERS` block that names the curve when the key does not.
 fn from_sec1(der: &[u8], curve_params: Option<&[u8]>) -> Result<Pkcs8Key> {
-    let sec1 = sec1::EcPrivateKey::from_der(der).map_err(|e| Error::malformed("EC private key", e))?;
+    let sec1 =
+        sec1::EcPrivateKey::from_der(der).map_err(|e| Error::malformed("EC private key", e))?;
     let curve_oid = match (&sec1.parameters, curve_params) {
         (Some(sec1::EcParameters::NamedCurve(oid)), _) => *oid,
         (None, Some(params)) => const_oid::ObjectIdentifier::from_der(params)
@@ -323,17 +353,23 @@ fn from_sec1(der: &[u8], curve_params: Option<&[u8]>) -> Result<Pkcs8Key> {
             32 => EcCurve::P256.oid(),
             48 => EcCurve::P384.oid(),
             65 | 66 => EcCurve::P521.oid(),
-            n => return Err(Error::Unsupported(format!("EC private key of {n} bytes without curve parameters"))),
+            n => {
+                return Err(Error::Unsupported(format!(
+                    "EC private key of {n} bytes without curve parameters"
+                )));
+            }
         },
     };
-    let curve = EcCurve::from_oid(&curve_oid).ok_or_else(|| Error::Unsupported(format!("EC curve {curve_oid}")))?;
+    let curve = EcCurve::from_oid(&curve_oid)
+        .ok_or_else(|| Error::Unsupported(format!("EC curve {curve_oid}")))?;
     let alg = asn1::sequence(&[&asn1::oid(&oid::EC_PUBLIC_KEY), &asn1::oid(&curve.oid())]);
     // RustCrypto checks the curve and the public key against the scalar;
     // re-encoding gives openssl's PKCS#8 form (no inner parameters, with the
     // public key).
     let wrapped = wrap_pkcs8(&alg, der);
-    let key = PrivateKey::from_pkcs8_der(&wrapped)
-        .map_err(|_| Error::malformed("EC private key", "the key does not fit its curve or public key"))?;
+    let key = PrivateKey::from_pkcs8_der(&wrapped).map_err(|_| {
+        Error::malformed("EC private key", "the key does not fit its curve or public key")
+    })?;
     Pkcs8Key::from_key(key)
 }
 
@@ -374,13 +410,33 @@ mod tests {
 
     #[test]
     fn garbage_is_malformed_not_a_panic() {
-        for input in [&b""[..], b"\x30", b"\x30\x00", b"\x30\x03\x02\x01\x00", b"hello", b"-----BEGIN PRIVATE KEY-----\n"] {
+        for input in [
+            &b""[..],
+            b"\x30",
+            b"\x30\x00",
+            b"\x30\x03\x02\x01\x00",
+            b"hello",
+            b"-----BEGIN PRIVATE KEY-----\n",
+        ] {
             assert!(read_private_key(input, None).is_err());
         }
-        assert!(matches!(read_private_key(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", None), Err(Error::NoPrivateKey)));
         assert!(matches!(
-            read_private_key(b"-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", None),
+            read_private_key(
+                b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                None
+            ),
+            Err(Error::NoPrivateKey)
+        ));
+        assert!(matches!(
+            read_private_key(
+                b"-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+                None
+            ),
             Err(Error::Unsupported(_))
         ));
+        // A keystore given as the key file says so.
+        let jks = [0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 0];
+        let e = read_private_key(&jks, None).unwrap_err();
+        assert!(e.to_string().contains("JKS keystore"), "{e}");
     }
 }

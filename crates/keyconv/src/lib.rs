@@ -31,7 +31,9 @@ mod pbe;
 mod subject;
 
 pub use crate::cert::{build_chain, certificate_pem, chain_pem, check_chain, read_certificates};
-pub use crate::convert::{KeyPair, StoreTarget, extract, insert, keystore_to_pair, pair_to_keystore};
+pub use crate::convert::{
+    KeyPair, StoreTarget, extract, insert, keystore_to_pair, pair_to_keystore,
+};
 pub use crate::error::{Error, Result};
 pub use crate::key::{KeyForm, Pkcs8Key, key_encryption, read_private_key};
 pub use crate::make_key::{MakeKeyAlgorithm, VALIDITY_DAYS, make_key};

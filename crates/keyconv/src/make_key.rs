@@ -3,7 +3,9 @@
 
 use digest::Digest as _;
 use rand_core::CryptoRng;
-use signkit_crypto::{CertificateBuilder, DigestAlgorithm, EcCurve, Extension, PrivateKey, SignatureAlgorithm, asn1};
+use signkit_crypto::{
+    CertificateBuilder, DigestAlgorithm, EcCurve, Extension, PrivateKey, SignatureAlgorithm, asn1,
+};
 
 use crate::convert::KeyPair;
 use crate::error::{Error, Result};
@@ -22,9 +24,12 @@ pub enum MakeKeyAlgorithm {
     Ec,
 }
 
-const SUBJECT_KEY_IDENTIFIER: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("2.5.29.14");
-const AUTHORITY_KEY_IDENTIFIER: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("2.5.29.35");
-const BASIC_CONSTRAINTS: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("2.5.29.19");
+const SUBJECT_KEY_IDENTIFIER: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.14");
+const AUTHORITY_KEY_IDENTIFIER: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.35");
+const BASIC_CONSTRAINTS: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.19");
 
 /// Generates a key and its self-signed certificate, as make_key does with
 /// openssl 3 and its default configuration (`[ v3_ca ]`):
@@ -45,10 +50,13 @@ pub fn make_key<R: CryptoRng + ?Sized>(
     algorithm: MakeKeyAlgorithm,
 ) -> Result<KeyPair> {
     let (key, sigalg) = match algorithm {
-        MakeKeyAlgorithm::Rsa => (PrivateKey::generate_rsa(rng, 2048)?, SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256)),
-        MakeKeyAlgorithm::Ec => {
-            (PrivateKey::generate_ec(rng, EcCurve::P256), SignatureAlgorithm::Ecdsa(DigestAlgorithm::Sha256))
+        MakeKeyAlgorithm::Rsa => {
+            (PrivateKey::generate_rsa(rng, 2048)?, SignatureAlgorithm::Rsa(DigestAlgorithm::Sha256))
         }
+        MakeKeyAlgorithm::Ec => (
+            PrivateKey::generate_ec(rng, EcCurve::P256),
+            SignatureAlgorithm::Ecdsa(DigestAlgorithm::Sha256),
+        ),
     };
     let spki = key.public_key().to_spki_der()?;
     let key_id = key_identifier(&spki)?;
@@ -68,10 +76,22 @@ pub fn make_key<R: CryptoRng + ?Sized>(
         not_after,
         spki,
         extensions: vec![
-            Extension { oid: SUBJECT_KEY_IDENTIFIER, critical: false, value: asn1::octet_string(&key_id) },
+            Extension {
+                oid: SUBJECT_KEY_IDENTIFIER,
+                critical: false,
+                value: asn1::octet_string(&key_id),
+            },
             // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING }
-            Extension { oid: AUTHORITY_KEY_IDENTIFIER, critical: false, value: asn1::sequence(&[&asn1::tlv(0x80, &key_id)]) },
-            Extension { oid: BASIC_CONSTRAINTS, critical: true, value: asn1::sequence(&[&asn1::boolean(true)]) },
+            Extension {
+                oid: AUTHORITY_KEY_IDENTIFIER,
+                critical: false,
+                value: asn1::sequence(&[&asn1::tlv(0x80, &key_id)]),
+            },
+            Extension {
+                oid: BASIC_CONSTRAINTS,
+                critical: true,
+                value: asn1::sequence(&[&asn1::boolean(true)]),
+            },
         ],
     };
     let cert = builder.sign(&key, sigalg)?;
@@ -82,6 +102,56 @@ pub fn make_key<R: CryptoRng + ?Sized>(
 /// STRING's bits, which openssl's `subjectKeyIdentifier=hash` computes.
 fn key_identifier(spki_der: &[u8]) -> Result<[u8; 20]> {
     use der::Decode as _;
-    let spki = pkcs8::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(|e| Error::malformed("public key", e))?;
+    let spki = pkcs8::SubjectPublicKeyInfoRef::from_der(spki_der)
+        .map_err(|e| Error::malformed("public key", e))?;
     Ok(sha1::Sha1::digest(spki.subject_public_key.raw_bytes()).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng as _;
+
+    use super::*;
+    use crate::subject::parse_subject;
+
+    #[test]
+    fn certificate_as_openssl_makes_it() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let subject = parse_subject("/C=US/O=Android/CN=Android").unwrap();
+        for alg in [MakeKeyAlgorithm::Ec, MakeKeyAlgorithm::Rsa] {
+            let pair = make_key(&mut rng, 1_700_000_000, &subject, alg).unwrap();
+            let cert = &pair.chain[0];
+            let tbs = cert.parsed().tbs_certificate();
+            assert_eq!(tbs.version(), x509_cert::certificate::Version::V3);
+            assert_eq!(cert.subject_der(), subject.der);
+            assert!(cert.is_self_issued());
+            assert_eq!(cert.validity_unix(), (1_700_000_000, 1_700_000_000 + 10_000 * 86_400));
+            // A positive serial of at most 20 bytes.
+            let serial = cert.serial_bytes();
+            assert!(serial.len() <= 20 && serial[0] & 0x80 == 0, "{serial:02x?}");
+            cert.verify_signed_by(&pair.key.public_key()).unwrap();
+            let exts: Vec<_> = tbs
+                .extensions()
+                .unwrap()
+                .iter()
+                .map(|e| (e.extn_id.to_string(), e.critical))
+                .collect();
+            assert_eq!(
+                exts,
+                [
+                    ("2.5.29.14".to_owned(), false),
+                    ("2.5.29.35".to_owned(), false),
+                    ("2.5.29.19".to_owned(), true)
+                ]
+            );
+            let key_id = key_identifier(&cert.spki_der()).unwrap();
+            let ski = &tbs.extensions().unwrap()[0];
+            assert_eq!(ski.extn_value.as_bytes(), asn1::octet_string(&key_id));
+            let expected = match alg {
+                MakeKeyAlgorithm::Rsa => "SHA256withRSA",
+                MakeKeyAlgorithm::Ec => "SHA256withECDSA",
+            };
+            assert_eq!(cert.signature_algorithm().map(|a| a.jdk_name()).as_deref(), Some(expected));
+        }
+    }
 }

@@ -36,8 +36,11 @@ use crate::error::{Error, Result};
 /// The largest PBKDF iteration count accepted: a damaged or hostile file must
 /// not make a conversion run for hours. openssl writes 2048; the JDK caps at 5,000,000.
 pub(crate) const MAX_ITERATIONS: u32 = 10_000_000;
-/// The largest scrypt cost accepted (`N` = 2^20 with r = 8 needs 1 GiB).
+/// The largest scrypt cost accepted: openssl writes `N` = 2^14, r = 8,
+/// p = 1 (16 MiB); these limits allow 16 times that.
 const MAX_SCRYPT_LOG_N: u32 = 20;
+const MAX_SCRYPT_MEMORY: u128 = 1 << 28;
+const MAX_SCRYPT_WORK: u128 = 1 << 21;
 
 const PBES2: Oid = Oid::new_unwrap("1.2.840.113549.1.5.13");
 const PBE_MD2_DES: Oid = Oid::new_unwrap("1.2.840.113549.1.5.1");
@@ -69,9 +72,18 @@ pub(crate) struct EncryptedKeyInfo<'a> {
 enum Scheme {
     Pbes2(Box<pbes2::Parameters>),
     /// PKCS#12 PBE: SHA-1 key derivation, then the cipher.
-    Pkcs12 { cipher: Cipher, salt: Vec<u8>, iterations: u32 },
+    Pkcs12 {
+        cipher: Cipher,
+        salt: Vec<u8>,
+        iterations: u32,
+    },
     /// PBES1: PBKDF1 with MD5 (or SHA-1), then DES or RC2-64 in CBC mode.
-    Pbes1 { sha1: bool, rc2: bool, salt: Vec<u8>, iterations: u32 },
+    Pbes1 {
+        sha1: bool,
+        rc2: bool,
+        salt: Vec<u8>,
+        iterations: u32,
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -122,7 +134,9 @@ fn parse_outer(der: &[u8]) -> der::Result<(AlgorithmIdentifierRef<'_>, &[u8])> {
 /// `PBEParameter ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER }`
 /// (PBES1; the PKCS#12 `pkcs-12PbeParams` has the same shape).
 fn parse_pbe_params(params: Option<AnyRef<'_>>) -> Result<(Vec<u8>, u32)> {
-    let bad = |e: &dyn core::fmt::Display| Error::malformed("encrypted private key", format!("PBE parameters: {e}"));
+    let bad = |e: &dyn core::fmt::Display| {
+        Error::malformed("encrypted private key", format!("PBE parameters: {e}"))
+    };
     let params = params.ok_or_else(|| bad(&"missing"))?;
     let (salt, iterations) = params
         .sequence(|r| {
@@ -169,7 +183,9 @@ impl Scheme {
                     der::ErrorKind::OidUnknown { oid } => {
                         Error::Unsupported(format!("key encryption algorithm {oid} in PBES2"))
                     }
-                    _ => Error::malformed("encrypted private key", format!("PBES2 parameters: {e}")),
+                    _ => {
+                        Error::malformed("encrypted private key", format!("PBES2 parameters: {e}"))
+                    }
                 })?;
                 check_pbes2_cost(&params)?;
                 Ok(Self::Pbes2(Box::new(params)))
@@ -212,7 +228,9 @@ impl Scheme {
             Self::Pkcs12 { cipher, .. } => match cipher {
                 Cipher::Tdes3 => "PKCS#8 pbeWithSHA1And3-KeyTripleDES-CBC".to_owned(),
                 Cipher::Tdes2 => "PKCS#8 pbeWithSHA1And2-KeyTripleDES-CBC".to_owned(),
-                Cipher::Rc2 { key_len } => format!("PKCS#8 pbeWithSHA1And{}BitRC2-CBC", key_len * 8),
+                Cipher::Rc2 { key_len } => {
+                    format!("PKCS#8 pbeWithSHA1And{}BitRC2-CBC", key_len * 8)
+                }
             },
             Self::Pbes1 { sha1, rc2, .. } => format!(
                 "PKCS#8 pbeWith{}And{}-CBC",
@@ -226,8 +244,10 @@ impl Scheme {
         match self {
             Self::Pbes2(params) => {
                 // openssl feeds the password's bytes as given (UTF-8) to PBKDF2 and scrypt.
-                params.decrypt(password.expose_secret().as_bytes(), data).map(Zeroizing::new).map_err(|e| {
-                    match e {
+                params
+                    .decrypt(password.expose_secret().as_bytes(), data)
+                    .map(Zeroizing::new)
+                    .map_err(|e| match e {
                         pkcs8::pkcs5::Error::UnsupportedAlgorithm { oid } => {
                             Error::Unsupported(format!("key encryption algorithm {oid}"))
                         }
@@ -235,8 +255,7 @@ impl Scheme {
                             Error::malformed("encrypted private key", e)
                         }
                         _ => Error::WrongKeyPassword,
-                    }
-                })
+                    })
             }
             Self::Pkcs12 { cipher, salt, iterations } => {
                 // openssl 3 derives PKCS#12 keys from the UTF-16BE password with a
@@ -250,11 +269,17 @@ impl Scheme {
                 let key = pkcs12_kdf(&pw, salt, 1, *iterations, key_len);
                 let iv = pkcs12_kdf(&pw, salt, 2, *iterations, iv_len);
                 match cipher {
-                    Cipher::Tdes3 => cbc_decrypt(des::TdesEde3::new_from_slice(&key).ok(), &iv, data),
-                    Cipher::Tdes2 => cbc_decrypt(des::TdesEde2::new_from_slice(&key).ok(), &iv, data),
-                    Cipher::Rc2 { key_len } => {
-                        cbc_decrypt(Some(rc2::Rc2::new_with_eff_key_len(&key, key_len * 8)), &iv, data)
+                    Cipher::Tdes3 => {
+                        cbc_decrypt(des::TdesEde3::new_from_slice(&key).ok(), &iv, data)
                     }
+                    Cipher::Tdes2 => {
+                        cbc_decrypt(des::TdesEde2::new_from_slice(&key).ok(), &iv, data)
+                    }
+                    Cipher::Rc2 { key_len } => cbc_decrypt(
+                        Some(rc2::Rc2::new_with_eff_key_len(&key, key_len * 8)),
+                        &iv,
+                        data,
+                    ),
                 }
             }
             Self::Pbes1 { sha1, rc2, salt, iterations } => {
@@ -292,10 +317,12 @@ fn check_pbes2_cost(params: &pbes2::Parameters) -> Result<()> {
         pbes2::Kdf::Pbkdf2(k) => check_iterations(k.iteration_count),
         pbes2::Kdf::Scrypt(s) => {
             let n = s.cost_parameter;
+            let (r, p) = (u128::from(s.block_size), u128::from(s.parallelization));
+            // scrypt needs 128 * r * N bytes and time in N * r * p.
             let too_costly = !n.is_power_of_two()
                 || n.trailing_zeros() > MAX_SCRYPT_LOG_N
-                || s.block_size > 32
-                || s.parallelization > 16;
+                || 128 * r * u128::from(n) > MAX_SCRYPT_MEMORY
+                || u128::from(n) * r * p > MAX_SCRYPT_WORK;
             if too_costly {
                 return Err(Error::Unsupported(format!(
                     "scrypt parameters N={n} r={} p={} (too costly)",
@@ -313,10 +340,14 @@ fn cbc_decrypt<C>(cipher: Option<C>, iv: &[u8], data: &[u8]) -> Result<Zeroizing
 where
     C: BlockCipherDecrypt + BlockSizeUser,
 {
-    let cipher = cipher.ok_or_else(|| Error::malformed("encrypted private key", "bad key length"))?;
+    let cipher =
+        cipher.ok_or_else(|| Error::malformed("encrypted private key", "bad key length"))?;
     let block = C::block_size();
     if data.is_empty() || !data.len().is_multiple_of(block) {
-        return Err(Error::malformed("encrypted private key", "data is not a whole number of cipher blocks"));
+        return Err(Error::malformed(
+            "encrypted private key",
+            "data is not a whole number of cipher blocks",
+        ));
     }
     let dec = cbc::Decryptor::<C>::inner_iv_slice_init(cipher, iv)
         .map_err(|_| Error::malformed("encrypted private key", "bad IV length"))?;
@@ -326,7 +357,8 @@ where
 /// PBKDF1 (RFC 8018 section 5.1): the digest of password || salt, iterated;
 /// 16 bytes out (DES key and IV).
 fn pbkdf1<D: digest::Digest>(password: &[u8], salt: &[u8], iterations: u32) -> Zeroizing<Vec<u8>> {
-    let mut t = Zeroizing::new(D::new().chain_update(password).chain_update(salt).finalize().to_vec());
+    let mut t =
+        Zeroizing::new(D::new().chain_update(password).chain_update(salt).finalize().to_vec());
     for _ in 1..iterations {
         t = Zeroizing::new(D::digest(t.as_slice()).to_vec());
     }
@@ -337,7 +369,13 @@ fn pbkdf1<D: digest::Digest>(password: &[u8], salt: &[u8], iterations: u32) -> Z
 /// `id` 1 derives key material, 2 an IV.
 ///
 /// [RFC 7292 Appendix B.2]: https://www.rfc-editor.org/rfc/rfc7292#appendix-B.2
-fn pkcs12_kdf(password: &[u8], salt: &[u8], id: u8, iterations: u32, len: usize) -> Zeroizing<Vec<u8>> {
+fn pkcs12_kdf(
+    password: &[u8],
+    salt: &[u8],
+    id: u8,
+    iterations: u32,
+    len: usize,
+) -> Zeroizing<Vec<u8>> {
     const U: usize = 20;
     const V: usize = 64;
     let fill = |src: &[u8]| -> Vec<u8> {
@@ -377,11 +415,16 @@ fn pkcs12_kdf(password: &[u8], salt: &[u8], id: u8, iterations: u32, len: usize)
 
 /// Decrypts the body of a legacy `Proc-Type: 4,ENCRYPTED` PEM block, whose
 /// `DEK-Info` names the cipher and the hex IV.
-pub(crate) fn decrypt_legacy_pem(dek_info: &str, password: &Password, data: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn decrypt_legacy_pem(
+    dek_info: &str,
+    password: &Password,
+    data: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
     let (alg, iv_hex) = dek_info
         .split_once(',')
         .ok_or_else(|| Error::malformed("private key", "DEK-Info without an IV"))?;
-    let iv = decode_hex(iv_hex.trim()).ok_or_else(|| Error::malformed("private key", "DEK-Info IV is not hex"))?;
+    let iv = decode_hex(iv_hex.trim())
+        .ok_or_else(|| Error::malformed("private key", "DEK-Info IV is not hex"))?;
     let alg = alg.trim().to_ascii_uppercase();
     let key_len = match alg.as_str() {
         "DES-EDE3-CBC" => 24,
@@ -410,7 +453,11 @@ fn bytes_to_key(password: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u8>> 
     let mut out = Zeroizing::new(Vec::with_capacity(len + 16));
     let mut prev: Vec<u8> = Vec::new();
     while out.len() < len {
-        let d = md5::Md5::new().chain_update(&prev).chain_update(password).chain_update(salt).finalize();
+        let d = md5::Md5::new()
+            .chain_update(&prev)
+            .chain_update(password)
+            .chain_update(salt)
+            .finalize();
         out.extend_from_slice(&d);
         prev = d.to_vec();
     }
@@ -451,7 +498,8 @@ pub fn encrypt_pkcs8<R: CryptoRng + ?Sized>(
         .map_err(|e| Error::malformed("encrypted private key", e))?;
     let info = pkcs8::EncryptedPrivateKeyInfo {
         encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(params),
-        encrypted_data: OctetStringRef::new(&data).map_err(|e| Error::malformed("encrypted private key", e))?,
+        encrypted_data: OctetStringRef::new(&data)
+            .map_err(|e| Error::malformed("encrypted private key", e))?,
     };
     info.to_der().map_err(|e| Error::malformed("encrypted private key", e))
 }
@@ -470,8 +518,8 @@ mod tests {
         assert_eq!(
             key.as_slice(),
             [
-                0x8a, 0xaa, 0xe6, 0x29, 0x7b, 0x6c, 0xb0, 0x46, 0x42, 0xab, 0x5b, 0x07, 0x78, 0x51, 0x28, 0x4e,
-                0xb7, 0x12, 0x8f, 0x1a, 0x2a, 0x7f, 0xbc, 0xa3
+                0x8a, 0xaa, 0xe6, 0x29, 0x7b, 0x6c, 0xb0, 0x46, 0x42, 0xab, 0x5b, 0x07, 0x78, 0x51,
+                0x28, 0x4e, 0xb7, 0x12, 0x8f, 0x1a, 0x2a, 0x7f, 0xbc, 0xa3
             ]
         );
         let iv = pkcs12_kdf(&pw, &salt, 2, 1, 8);

@@ -31,7 +31,14 @@ struct Attribute {
     max: Option<usize>,
 }
 
-const fn attr(short: &'static str, long: &'static str, oid: &'static str, kind: StringKind, min: Option<usize>, max: Option<usize>) -> Attribute {
+const fn attr(
+    short: &'static str,
+    long: &'static str,
+    oid: &'static str,
+    kind: StringKind,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Attribute {
     Attribute { short, long, oid, kind, min, max }
 }
 
@@ -106,7 +113,9 @@ pub fn parse_subject(subject: &str) -> Result<Subject> {
         let is_multi = next_is_multi;
         next_is_multi = false;
         let Some((typ, after)) = rest.split_once('=') else {
-            return Err(Error::Subject(format!("Missing '=' after RDN type string '{rest}' in subject name string")));
+            return Err(Error::Subject(format!(
+                "Missing '=' after RDN type string '{rest}' in subject name string"
+            )));
         };
         let mut value = String::new();
         let mut chars = after.char_indices();
@@ -124,7 +133,11 @@ pub fn parse_subject(subject: &str) -> Result<Subject> {
                 }
                 '\\' => match chars.next() {
                     Some((_, escaped)) => value.push(escaped),
-                    None => return Err(Error::Subject("Escape character at end of subject name string".into())),
+                    None => {
+                        return Err(Error::Subject(
+                            "Escape character at end of subject name string".into(),
+                        ));
+                    }
                 },
                 other => value.push(other),
             }
@@ -139,7 +152,8 @@ pub fn parse_subject(subject: &str) -> Result<Subject> {
             continue;
         };
         if value.is_empty() {
-            warnings.push(format!("No value provided for subject name attribute \"{typ}\", skipped"));
+            warnings
+                .push(format!("No value provided for subject name attribute \"{typ}\", skipped"));
             continue;
         }
         let ava = encode_ava(attribute, typ, &value)?;
@@ -166,10 +180,16 @@ fn lookup(typ: &str) -> Option<&'static Attribute> {
 fn encode_ava(attribute: &Attribute, typ: &str, value: &str) -> Result<Vec<u8>> {
     let n = value.chars().count();
     if attribute.min.is_some_and(|min| n < min) {
-        return Err(Error::Subject(format!("value of \"{typ}\" is too short (at least {} characters)", attribute.min.unwrap_or(0))));
+        return Err(Error::Subject(format!(
+            "value of \"{typ}\" is too short (at least {} characters)",
+            attribute.min.unwrap_or(0)
+        )));
     }
     if attribute.max.is_some_and(|max| n > max) {
-        return Err(Error::Subject(format!("value of \"{typ}\" is too long (at most {} characters)", attribute.max.unwrap_or(0))));
+        return Err(Error::Subject(format!(
+            "value of \"{typ}\" is too long (at most {} characters)",
+            attribute.max.unwrap_or(0)
+        )));
     }
     let fits = |ok: fn(char) -> bool| value.chars().all(ok);
     let tag = match attribute.kind {
@@ -177,7 +197,11 @@ fn encode_ava(attribute: &Attribute, typ: &str, value: &str) -> Result<Vec<u8>> 
         Printable if fits(is_printable) => asn1::tag::PRINTABLE_STRING,
         Ia5 if fits(|c| c.is_ascii()) => asn1::tag::IA5_STRING,
         Numeric if fits(|c| c.is_ascii_digit() || c == ' ') => 0x12,
-        _ => return Err(Error::Subject(format!("value of \"{typ}\" has characters its string type does not allow"))),
+        _ => {
+            return Err(Error::Subject(format!(
+                "value of \"{typ}\" has characters its string type does not allow"
+            )));
+        }
     };
     let oid = Oid::new(attribute.oid).map_err(|e| Error::Subject(e.to_string()))?;
     Ok(asn1::sequence(&[&asn1::oid(&oid), &asn1::tlv(tag, value.as_bytes())]))
@@ -201,7 +225,10 @@ mod tests {
         // UTF8String, emailAddress IA5String).
         assert_eq!(s.der.len(), 151);
         assert_eq!(&s.der[..3], &[0x30, 0x81, 0x94]);
-        assert_eq!(&s.der[3..16], &[0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13, 0x02, b'U', b'S']);
+        assert_eq!(
+            &s.der[3..16],
+            &[0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13, 0x02, b'U', b'S']
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use rand::SeedableRng as _;
 use signkit_crypto::Password;
-use signkit_keyconv::{Error, KeyPair, StoreTarget, certificate_pem, keystore_to_pair, pair_to_keystore};
+use signkit_keyconv::{
+    Error, KeyPair, StoreTarget, certificate_pem, keystore_to_pair, pair_to_keystore,
+};
 use signkit_keystore::StoreType;
 
 /// `shared/corpus/apksig` beside the repository (`../shared` from the root;
@@ -77,10 +79,22 @@ fn adding_to_an_existing_store_keeps_its_entries_and_type() {
     let pairs = pairs();
     let read = |i: usize| KeyPair::read(&pairs[i].1, None, &[&pairs[i].2]).unwrap();
     for t in TYPES {
-        let new = StoreTarget { existing: None, store_type: Some(t), store_password: &pw, alias: "one", replace: false };
+        let new = StoreTarget {
+            existing: None,
+            store_type: Some(t),
+            store_password: &pw,
+            alias: "one",
+            replace: false,
+        };
         let first = pair_to_keystore(&new, &read(0), &pw, &mut rng, 1).unwrap();
         // The type comes from the existing file, not from a default.
-        let add = StoreTarget { existing: Some(&first), store_type: None, store_password: &pw, alias: "two", replace: false };
+        let add = StoreTarget {
+            existing: Some(&first),
+            store_type: None,
+            store_password: &pw,
+            alias: "two",
+            replace: false,
+        };
         let second = pair_to_keystore(&add, &read(1), &pw, &mut rng, 2).unwrap();
         let ks = signkit_keystore::decode(&second, Some(&pw), None).unwrap();
         assert_eq!(ks.store_type(), t);
@@ -100,7 +114,14 @@ fn adding_to_an_existing_store_keeps_its_entries_and_type() {
 
         // Wrong passwords and missing aliases are errors of their own kind.
         let wrong = Password::new("wrong!!".into());
-        let e = pair_to_keystore(&StoreTarget { store_password: &wrong, ..add }, &read(2), &pw, &mut rng, 4).unwrap_err();
+        let e = pair_to_keystore(
+            &StoreTarget { store_password: &wrong, ..add },
+            &read(2),
+            &pw,
+            &mut rng,
+            4,
+        )
+        .unwrap_err();
         assert!(e.is_password_error(), "{t}: {e}");
         let e = keystore_to_pair(&second, None, &wrong, "one", Some(&pw)).unwrap_err();
         assert!(e.is_password_error(), "{t}: {e}");
@@ -120,7 +141,8 @@ fn keytool_pem_form() {
     let pem = pair.certificate_pem(false);
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
     assert!(pem.ends_with("\n-----END CERTIFICATE-----\n"));
-    let body = &pem["-----BEGIN CERTIFICATE-----\n".len()..pem.len() - "\n-----END CERTIFICATE-----\n".len()];
+    let body = &pem
+        ["-----BEGIN CERTIFICATE-----\n".len()..pem.len() - "\n-----END CERTIFICATE-----\n".len()];
     let lines: Vec<&str> = body.split("\r\n").collect();
     assert!(lines.iter().all(|l| !l.contains('\n') && l.len() <= 64));
     assert!(lines[..lines.len() - 1].iter().all(|l| l.len() == 64));

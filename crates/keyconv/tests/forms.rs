@@ -62,16 +62,21 @@ fn every_form_gives_openssls_pkcs8_bytes() {
         assert!(files.len() >= 14, "{alg}: only {} key files", files.len());
         for (name, form, encrypted) in files {
             let input = read(&name);
-            let key = read_private_key(&input, Some(&secret())).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let key =
+                read_private_key(&input, Some(&secret())).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(key.form(), form, "{name}");
             assert_eq!(key.was_legacy_encrypted(), name.contains(".legacy-"), "{name}");
             assert_eq!(key.was_pem(), name.ends_with(".pem"), "{name}");
-            assert!(key.secret_pkcs8_der() == reference.as_slice(), "{name}: PKCS#8 differs from openssl's");
+            assert!(
+                key.secret_pkcs8_der() == reference.as_slice(),
+                "{name}: PKCS#8 differs from openssl's"
+            );
             if encrypted {
                 let missing = read_private_key(&input, None).unwrap_err();
                 assert!(matches!(missing, Error::PasswordRequired(_)), "{name}: {missing}");
                 assert!(missing.is_password_error());
-                let wrong = read_private_key(&input, Some(&Password::new("wrong!".into()))).unwrap_err();
+                let wrong =
+                    read_private_key(&input, Some(&Password::new("wrong!".into()))).unwrap_err();
                 assert!(matches!(wrong, Error::WrongKeyPassword), "{name}: {wrong}");
             } else {
                 // An unneeded password is ignored.
@@ -106,7 +111,8 @@ fn ec_parameters_block_and_missing_fields() {
     // scalar's length, and the PKCS#8 is still openssl's.
     let sec1_der = read("ec.sec1.der");
     let sec1 = <sec1::EcPrivateKey<'_> as der::Decode<'_>>::from_der(&sec1_der).unwrap();
-    let bare = sec1::EcPrivateKey { private_key: sec1.private_key, parameters: None, public_key: None };
+    let bare =
+        sec1::EcPrivateKey { private_key: sec1.private_key, parameters: None, public_key: None };
     let bare_der = der::Encode::to_der(&bare).unwrap();
     let key = read_private_key(&bare_der, None).unwrap();
     assert!(key.secret_pkcs8_der() == read("ec.pk8").as_slice());
@@ -114,9 +120,14 @@ fn ec_parameters_block_and_missing_fields() {
     // A public key that does not belong to the scalar is refused.
     let other = read_private_key(&read("ec-ecparam.pem"), None).unwrap();
     let spki_der = other.public_key().to_spki_der().unwrap();
-    let spki = <pkcs8::SubjectPublicKeyInfoRef<'_> as der::Decode<'_>>::from_der(&spki_der).unwrap();
+    let spki =
+        <pkcs8::SubjectPublicKeyInfoRef<'_> as der::Decode<'_>>::from_der(&spki_der).unwrap();
     let point = spki.subject_public_key.raw_bytes();
-    let lying = sec1::EcPrivateKey { private_key: sec1.private_key, parameters: None, public_key: Some(point) };
+    let lying = sec1::EcPrivateKey {
+        private_key: sec1.private_key,
+        parameters: None,
+        public_key: Some(point),
+    };
     let lying_der = der::Encode::to_der(&lying).unwrap();
     assert!(matches!(read_private_key(&lying_der, None), Err(Error::Malformed { .. })));
 }
@@ -127,13 +138,19 @@ fn certificates_and_matching() {
         let pem = read_certificates(&read(&format!("{alg}.x509.pem"))).unwrap();
         let der = read_certificates(&read(&format!("{alg}.x509.der"))).unwrap();
         assert_eq!(pem, der);
-        let pair = KeyPair::read(&read(&format!("{alg}.pk8")), None, &[&read(&format!("{alg}.x509.pem"))]).unwrap();
+        let pair =
+            KeyPair::read(&read(&format!("{alg}.pk8")), None, &[&read(&format!("{alg}.x509.pem"))])
+                .unwrap();
         assert_eq!(pair.chain, pem);
     }
     let e = KeyPair::read(&read("rsa.pk8"), None, &[&read("ec.x509.pem")]).unwrap_err();
-    assert_eq!(e.to_string(), "the private key does not match the certificate (CN=keyconv-fixture-ec)");
+    assert_eq!(
+        e.to_string(),
+        "the private key does not match the certificate (CN=keyconv-fixture-ec)"
+    );
     // A certificate that is not part of the chain is refused, not dropped.
-    let e = KeyPair::read(&read("rsa.pk8"), None, &[&read("rsa.x509.pem"), &read("ec.x509.der")]).unwrap_err();
+    let e = KeyPair::read(&read("rsa.pk8"), None, &[&read("rsa.x509.pem"), &read("ec.x509.der")])
+        .unwrap_err();
     assert!(matches!(e, Error::Chain(_)), "{e}");
     // Several key blocks are refused.
     let mut two = read("rsa.pkcs8.pem");
@@ -164,5 +181,8 @@ fn corrupt_inputs_fail_cleanly() {
         let _ = read_private_key(&pem[..cut], Some(&secret()));
     }
     assert!(read_certificates(b"not a certificate").is_err());
-    assert!(matches!(read_certificates(b"-----BEGIN X-----\nAAAA\n-----END X-----\n"), Err(Error::NoCertificate)));
+    assert!(matches!(
+        read_certificates(b"-----BEGIN X-----\nAAAA\n-----END X-----\n"),
+        Err(Error::NoCertificate)
+    ));
 }

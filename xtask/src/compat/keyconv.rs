@@ -23,9 +23,9 @@ use crate::tools::{self, SIGNAPK_JAR};
 
 const STORE_TYPES: [&str; 3] = ["pkcs12", "jks", "jceks"];
 const ALNUM: &[char] = &[
-    'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'k', 'm', 'n', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'A',
-    'B', 'C', 'D', 'E', 'F', 'G', 'H', 'K', 'M', 'N', 'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', '2', '3',
-    '4', '5', '6', '7', '8', '9',
+    'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'k', 'm', 'n', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w',
+    'x', 'y', 'z', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'K', 'M', 'N', 'P', 'Q', 'R', 'S', 'T',
+    'U', 'V', 'W', 'X', 'Y', 'Z', '2', '3', '4', '5', '6', '7', '8', '9',
 ];
 
 pub(crate) fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
@@ -131,10 +131,25 @@ fn pubkey_of_cert(cert: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Signs the golden APK with AOSP signapk and verifies it with apksigner.
-fn signapk_and_verify(ctx: &Ctx, dir: &Path, cert: &Path, key: &Path, apk: &Path) -> anyhow::Result<()> {
+fn signapk_and_verify(
+    ctx: &Ctx,
+    dir: &Path,
+    cert: &Path,
+    key: &Path,
+    apk: &Path,
+) -> anyhow::Result<()> {
     let out_apk = dir.join("signed.apk");
     let mut c = ctx.tools.jdk("java");
-    c.args(["-jar", SIGNAPK_JAR, "--min-sdk-version", "24", &arg(cert), &arg(key), &arg(apk), &arg(&out_apk)]);
+    c.args([
+        "-jar",
+        SIGNAPK_JAR,
+        "--min-sdk-version",
+        "24",
+        &arg(cert),
+        &arg(key),
+        &arg(apk),
+        &arg(&out_apk),
+    ]);
     ok(c).context("AOSP signapk")?;
     let mut v = Command::new("apksigner");
     v.args(["verify", &arg(&out_apk)]);
@@ -143,7 +158,13 @@ fn signapk_and_verify(ctx: &Ctx, dir: &Path, cert: &Path, key: &Path, apk: &Path
 }
 
 /// A password option in one of its three forms, chosen at random.
-fn password_args(ctx: &mut Ctx, dir: &Path, cmd: &mut Command, option: &str, password: &str) -> anyhow::Result<()> {
+fn password_args(
+    ctx: &mut Ctx,
+    dir: &Path,
+    cmd: &mut Command,
+    option: &str,
+    password: &str,
+) -> anyhow::Result<()> {
     match ctx.rng.random_range(0..3) {
         0 => {
             cmd.arg(format!("--{option}")).arg(password);
@@ -164,34 +185,117 @@ fn password_args(ctx: &mut Ctx, dir: &Path, cmd: &mut Command, option: &str, pas
 /// Case A: a JDK-made store through ours `to-pk8`.
 fn jdk_store_to_pk8(ctx: &mut Ctx, i: usize, apk: &Path) -> anyhow::Result<()> {
     let store_type = *pick(ctx, &STORE_TYPES);
-    let (keyalg, size) = *pick(ctx, &[("RSA", "2048"), ("RSA", "1024"), ("RSA", "3072"), ("EC", "256"), ("EC", "384"), ("EC", "521"), ("DSA", "2048"), ("DSA", "1024")]);
+    let (keyalg, size) = *pick(
+        ctx,
+        &[
+            ("RSA", "2048"),
+            ("RSA", "1024"),
+            ("RSA", "3072"),
+            ("EC", "256"),
+            ("EC", "384"),
+            ("EC", "521"),
+            ("DSA", "2048"),
+            ("DSA", "1024"),
+        ],
+    );
     let alias = ctx.random_string(ALNUM, 8);
     let storepass = ctx.random_string(ALNUM, 10);
-    let keypass = if store_type != "pkcs12" && ctx.rng.random_bool(0.5) { ctx.random_string(ALNUM, 9) } else { storepass.clone() };
+    let keypass = if store_type != "pkcs12" && ctx.rng.random_bool(0.5) {
+        ctx.random_string(ALNUM, 9)
+    } else {
+        storepass.clone()
+    };
     let with_chain = ctx.rng.random_bool(0.4);
-    let case = format!("to-pk8 #{i} {store_type} {keyalg}-{size}{}", if with_chain { " chain" } else { "" });
+    let case = format!(
+        "to-pk8 #{i} {store_type} {keyalg}-{size}{}",
+        if with_chain { " chain" } else { "" }
+    );
     println!("compat: keyconv: {case}");
     let dir = ctx.case_dir(&case)?;
     let ks = dir.join(format!("store.{store_type}"));
     let keytool = |ctx: &Ctx, args: &[&str]| {
         let mut c = ctx.tools.jdk("keytool");
-        c.args(["-keystore", &arg(&ks), "-storetype", store_type, "-storepass", &storepass]).args(args);
+        c.args(["-keystore", &arg(&ks), "-storetype", store_type, "-storepass", &storepass])
+            .args(args);
         c
     };
     let dname = format!("CN={} Test, OU=Compat, O=signkit, C=US", ctx.random_string(ALNUM, 6));
-    ok(keytool(ctx, &["-genkeypair", "-alias", &alias, "-keypass", &keypass, "-keyalg", keyalg, "-keysize", size, "-dname", &dname, "-validity", "400"]))?;
+    ok(keytool(
+        ctx,
+        &[
+            "-genkeypair",
+            "-alias",
+            &alias,
+            "-keypass",
+            &keypass,
+            "-keyalg",
+            keyalg,
+            "-keysize",
+            size,
+            "-dname",
+            &dname,
+            "-validity",
+            "400",
+        ],
+    ))?;
     if with_chain {
-        ok(keytool(ctx, &["-genkeypair", "-alias", "ca", "-keypass", &storepass, "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Compat CA, O=signkit", "-ext", "bc:c"]))?;
+        ok(keytool(
+            ctx,
+            &[
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-keypass",
+                &storepass,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=Compat CA, O=signkit",
+                "-ext",
+                "bc:c",
+            ],
+        ))?;
         let req = ok(keytool(ctx, &["-certreq", "-alias", &alias, "-keypass", &keypass]))?.stdout;
-        let signed = ok_in(keytool(ctx, &["-gencert", "-alias", "ca", "-keypass", &storepass, "-rfc", "-validity", "300"]), &req)?.stdout;
+        let signed = ok_in(
+            keytool(
+                ctx,
+                &["-gencert", "-alias", "ca", "-keypass", &storepass, "-rfc", "-validity", "300"],
+            ),
+            &req,
+        )?
+        .stdout;
         let reply = dir.join("reply.pem");
         std::fs::write(&reply, signed)?;
-        ok(keytool(ctx, &["-importcert", "-alias", &alias, "-keypass", &keypass, "-file", &arg(&reply), "-noprompt"]))?;
+        ok(keytool(
+            ctx,
+            &[
+                "-importcert",
+                "-alias",
+                &alias,
+                "-keypass",
+                &keypass,
+                "-file",
+                &arg(&reply),
+                "-noprompt",
+            ],
+        ))?;
     }
 
     let (key, cert) = (dir.join("out.pk8"), dir.join("out.x509.pem"));
     let mut c = ctx.tools.ours("keyconv");
-    c.args(["to-pk8", "--keystore", &arg(&ks), "--alias", &alias.to_uppercase(), "--key", &arg(&key), "--cert", &arg(&cert)]);
+    c.args([
+        "to-pk8",
+        "--keystore",
+        &arg(&ks),
+        "--alias",
+        &alias.to_uppercase(),
+        "--key",
+        &arg(&key),
+        "--cert",
+        &arg(&cert),
+    ]);
     if ctx.rng.random_bool(0.5) {
         c.args(["--storetype", store_type]);
     }
@@ -204,11 +308,15 @@ fn jdk_store_to_pk8(ctx: &mut Ctx, i: usize, apk: &Path) -> anyhow::Result<()> {
         c.arg("--chain");
     }
     let out = tools::run(c, None)?;
-    if !ctx.check(&case, out.status.success(), || format!("keyconv to-pk8 failed: {}", String::from_utf8_lossy(&out.stderr))) {
+    if !ctx.check(&case, out.status.success(), || {
+        format!("keyconv to-pk8 failed: {}", String::from_utf8_lossy(&out.stderr))
+    }) {
         return Ok(());
     }
     let mode = file_mode(&key);
-    ctx.check(&case, mode == Some(0o600), || format!("key file mode {:?}", mode.map(|m| format!("{m:o}"))));
+    ctx.check(&case, mode == Some(0o600), || {
+        format!("key file mode {:?}", mode.map(|m| format!("{m:o}")))
+    });
 
     // The key matches the certificate (openssl's view of both).
     let from_key = pubkey_of_key(&key, true, None)?;
@@ -221,9 +329,13 @@ fn jdk_store_to_pk8(ctx: &mut Ctx, i: usize, apk: &Path) -> anyhow::Result<()> {
     let jdk_pem = ok(export)?.stdout;
     let ours_pem = std::fs::read(&cert)?;
     if whole_chain {
-        ctx.check(&case, ours_pem.starts_with(&jdk_pem), || "the chain PEM does not start with keytool's leaf".into());
+        ctx.check(&case, ours_pem.starts_with(&jdk_pem), || {
+            "the chain PEM does not start with keytool's leaf".into()
+        });
         let blocks = ours_pem.windows(27).filter(|w| w == b"-----BEGIN CERTIFICATE-----").count();
-        ctx.check(&case, blocks == 2, || format!("{blocks} certificates in the chain file, expected 2"));
+        ctx.check(&case, blocks == 2, || {
+            format!("{blocks} certificates in the chain file, expected 2")
+        });
     } else {
         ctx.check_same(&case, "certificate PEM vs keytool -exportcert -rfc", &ours_pem, &jdk_pem);
     }
@@ -237,16 +349,43 @@ fn jdk_store_to_pk8(ctx: &mut Ctx, i: usize, apk: &Path) -> anyhow::Result<()> {
         cert.clone()
     };
     let signed = signapk_and_verify(ctx, &dir, &leaf_only, &key, apk);
-    ctx.check(&case, signed.is_ok(), || format!("{:#}", signed.err().unwrap_or_else(|| anyhow::anyhow!("?"))));
+    ctx.check(&case, signed.is_ok(), || {
+        format!("{:#}", signed.err().unwrap_or_else(|| anyhow::anyhow!("?")))
+    });
 
     // Back into a store and out again: the same PKCS#8 bytes.
     let ks2 = dir.join("again.p12");
     let mut c = ctx.tools.ours("keyconv");
-    c.args(["to-keystore", "--key", &arg(&key), "--cert", &arg(&cert), "--keystore", &arg(&ks2), "--storepass", "again123", "--alias", "a"]);
+    c.args([
+        "to-keystore",
+        "--key",
+        &arg(&key),
+        "--cert",
+        &arg(&cert),
+        "--keystore",
+        &arg(&ks2),
+        "--storepass",
+        "again123",
+        "--alias",
+        "a",
+    ]);
     ok(c)?;
     let (key2, cert2) = (dir.join("again.pk8"), dir.join("again.x509.pem"));
     let mut c = ctx.tools.ours("keyconv");
-    c.args(["to-pk8", "--keystore", &arg(&ks2), "--storepass", "again123", "--alias", "a", "--key", &arg(&key2), "--cert", &arg(&cert2), "--chain"]);
+    c.args([
+        "to-pk8",
+        "--keystore",
+        &arg(&ks2),
+        "--storepass",
+        "again123",
+        "--alias",
+        "a",
+        "--key",
+        &arg(&key2),
+        "--cert",
+        &arg(&cert2),
+        "--chain",
+    ]);
     ok(c)?;
     ctx.check_same(&case, "pk8 after a round trip", &std::fs::read(&key2)?, &std::fs::read(&key)?);
     if whole_chain {
@@ -278,22 +417,105 @@ fn make_openssl_key(ctx: &mut Ctx, dir: &Path) -> anyhow::Result<(OpensslKey, St
     let base = dir.join("base.pem");
     let (alg, gen_args): (&str, Vec<String>) = match ctx.rng.random_range(0..9) {
         0 => ("rsa", vec!["genrsa".into(), "-out".into(), arg(&base), "2048".into()]),
-        1 => ("rsa", vec!["genpkey".into(), "-algorithm".into(), "RSA".into(), "-pkeyopt".into(), "rsa_keygen_bits:1024".into(), "-out".into(), arg(&base)]),
-        2 => ("rsa", vec!["genpkey".into(), "-algorithm".into(), "RSA".into(), "-pkeyopt".into(), "rsa_keygen_bits:3072".into(), "-out".into(), arg(&base)]),
-        3 => ("ec", vec!["ecparam".into(), "-name".into(), "prime256v1".into(), "-genkey".into(), "-out".into(), arg(&base)]),
-        4 => ("ec", vec!["ecparam".into(), "-name".into(), "secp384r1".into(), "-genkey".into(), "-noout".into(), "-out".into(), arg(&base)]),
-        5 => ("ec", vec!["genpkey".into(), "-algorithm".into(), "EC".into(), "-pkeyopt".into(), "ec_paramgen_curve:P-521".into(), "-out".into(), arg(&base)]),
-        6 => ("ed25519", vec!["genpkey".into(), "-algorithm".into(), "ED25519".into(), "-out".into(), arg(&base)]),
+        1 => (
+            "rsa",
+            vec![
+                "genpkey".into(),
+                "-algorithm".into(),
+                "RSA".into(),
+                "-pkeyopt".into(),
+                "rsa_keygen_bits:1024".into(),
+                "-out".into(),
+                arg(&base),
+            ],
+        ),
+        2 => (
+            "rsa",
+            vec![
+                "genpkey".into(),
+                "-algorithm".into(),
+                "RSA".into(),
+                "-pkeyopt".into(),
+                "rsa_keygen_bits:3072".into(),
+                "-out".into(),
+                arg(&base),
+            ],
+        ),
+        3 => (
+            "ec",
+            vec![
+                "ecparam".into(),
+                "-name".into(),
+                "prime256v1".into(),
+                "-genkey".into(),
+                "-out".into(),
+                arg(&base),
+            ],
+        ),
+        4 => (
+            "ec",
+            vec![
+                "ecparam".into(),
+                "-name".into(),
+                "secp384r1".into(),
+                "-genkey".into(),
+                "-noout".into(),
+                "-out".into(),
+                arg(&base),
+            ],
+        ),
+        5 => (
+            "ec",
+            vec![
+                "genpkey".into(),
+                "-algorithm".into(),
+                "EC".into(),
+                "-pkeyopt".into(),
+                "ec_paramgen_curve:P-521".into(),
+                "-out".into(),
+                arg(&base),
+            ],
+        ),
+        6 => (
+            "ed25519",
+            vec![
+                "genpkey".into(),
+                "-algorithm".into(),
+                "ED25519".into(),
+                "-out".into(),
+                arg(&base),
+            ],
+        ),
         _ => {
             let params = dir.join("dsa.params");
             let mut c = openssl();
             if ctx.rng.random_bool(0.5) {
                 c.args(["dsaparam", "-out", &arg(&params), "2048"]);
             } else {
-                c.args(["genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:1024", "-pkeyopt", "dsa_paramgen_q_bits:160", "-out", &arg(&params)]);
+                c.args([
+                    "genpkey",
+                    "-genparam",
+                    "-algorithm",
+                    "DSA",
+                    "-pkeyopt",
+                    "dsa_paramgen_bits:1024",
+                    "-pkeyopt",
+                    "dsa_paramgen_q_bits:160",
+                    "-out",
+                    &arg(&params),
+                ]);
             }
             ok(c)?;
-            ("dsa", vec!["genpkey".into(), "-paramfile".into(), arg(&params), "-out".into(), arg(&base)])
+            (
+                "dsa",
+                vec![
+                    "genpkey".into(),
+                    "-paramfile".into(),
+                    arg(&params),
+                    "-out".into(),
+                    arg(&base),
+                ],
+            )
         }
     };
     let mut c = openssl();
@@ -307,12 +529,28 @@ fn make_openssl_key(ctx: &mut Ctx, dir: &Path) -> anyhow::Result<(OpensslKey, St
         0 => (vec!["pkcs8", "-topk8", "-nocrypt"], false, false, "pkcs8-pem"),
         1 => (vec!["pkcs8", "-topk8", "-nocrypt", "-outform", "DER"], true, false, "pkcs8-der"),
         2 => (vec!["pkcs8", "-topk8"], false, true, "pkcs8-pbes2-default"),
-        3 => (vec!["pkcs8", "-topk8", "-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1", "-outform", "DER"], true, true, "pkcs8-aes128-sha1-der"),
+        3 => (
+            vec![
+                "pkcs8",
+                "-topk8",
+                "-v2",
+                "aes-128-cbc",
+                "-v2prf",
+                "hmacWithSHA1",
+                "-outform",
+                "DER",
+            ],
+            true,
+            true,
+            "pkcs8-aes128-sha1-der",
+        ),
         4 => (vec!["pkcs8", "-topk8", "-v2", "des3"], false, true, "pkcs8-des3"),
         5 => (vec!["pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES"], false, true, "pkcs8-v1-sha1-3des"),
         6 if traditional => (vec!["pkey", "-traditional"], false, false, "traditional-pem"),
         7 if traditional => (vec!["pkey", "-outform", "DER"], true, false, "traditional-der"),
-        8 if traditional => (vec!["pkey", "-traditional", "-aes256"], false, true, "legacy-pem-aes256"),
+        8 if traditional => {
+            (vec!["pkey", "-traditional", "-aes256"], false, true, "legacy-pem-aes256")
+        }
         _ => (vec!["pkcs8", "-topk8", "-v2", "aes-192-cbc"], false, true, "pkcs8-aes192"),
     };
     let mut c = openssl();
@@ -325,7 +563,12 @@ fn make_openssl_key(ctx: &mut Ctx, dir: &Path) -> anyhow::Result<(OpensslKey, St
         c.arg("-traditional");
     }
     ok(c)?;
-    let key = OpensslKey { path: out, der, pass: encrypted.then_some(pass), form: format!("{alg} {form}") };
+    let key = OpensslKey {
+        path: out,
+        der,
+        pass: encrypted.then_some(pass),
+        form: format!("{alg} {form}"),
+    };
     Ok((key, alg.to_owned()))
 }
 
@@ -335,13 +578,29 @@ fn openssl_key_to_keystore(ctx: &mut Ctx, i: usize) -> anyhow::Result<()> {
     let (key, alg) = make_openssl_key(ctx, &pre)?;
     let store_type = *pick(ctx, &STORE_TYPES);
     let existing = ctx.rng.random_bool(0.4);
-    let case = format!("to-keystore #{i} {} -> {store_type}{}", key.form, if existing { " (existing store)" } else { "" });
+    let case = format!(
+        "to-keystore #{i} {} -> {store_type}{}",
+        key.form,
+        if existing { " (existing store)" } else { "" }
+    );
     println!("compat: keyconv: {case}");
     let dir = pre;
     let cert = dir.join("cert.pem");
     let subj = format!("/C=US/O=signkit compat/CN={}", ctx.random_string(ALNUM, 10));
     let mut c = openssl();
-    c.args(["req", "-new", "-x509", "-days", "500", "-subj", &subj, "-key", &arg(&dir.join("base.pem")), "-out", &arg(&cert)]);
+    c.args([
+        "req",
+        "-new",
+        "-x509",
+        "-days",
+        "500",
+        "-subj",
+        &subj,
+        "-key",
+        &arg(&dir.join("base.pem")),
+        "-out",
+        &arg(&cert),
+    ]);
     if alg != "ed25519" {
         c.arg("-sha256");
     }
@@ -358,15 +617,45 @@ fn openssl_key_to_keystore(ctx: &mut Ctx, i: usize) -> anyhow::Result<()> {
 
     let ks = dir.join(format!("store.{store_type}"));
     let storepass = ctx.random_string(ALNUM, 12);
-    let keypass = if store_type != "pkcs12" && ctx.rng.random_bool(0.5) { ctx.random_string(ALNUM, 8) } else { storepass.clone() };
+    let keypass = if store_type != "pkcs12" && ctx.rng.random_bool(0.5) {
+        ctx.random_string(ALNUM, 8)
+    } else {
+        storepass.clone()
+    };
     if existing {
         let mut c = ctx.tools.jdk("keytool");
-        c.args(["-genkeypair", "-keystore", &arg(&ks), "-storetype", store_type, "-storepass", &storepass, "-keypass", &storepass, "-alias", "other", "-keyalg", "EC", "-dname", "CN=other"]);
+        c.args([
+            "-genkeypair",
+            "-keystore",
+            &arg(&ks),
+            "-storetype",
+            store_type,
+            "-storepass",
+            &storepass,
+            "-keypass",
+            &storepass,
+            "-alias",
+            "other",
+            "-keyalg",
+            "EC",
+            "-dname",
+            "CN=other",
+        ]);
         ok(c)?;
     }
     let alias = format!("k{}", ctx.random_string(ALNUM, 6)).to_lowercase();
     let mut c = ctx.tools.ours("keyconv");
-    c.args(["to-keystore", "--key", &arg(&key.path), "--cert", &arg(&cert_input), "--keystore", &arg(&ks), "--alias", &alias]);
+    c.args([
+        "to-keystore",
+        "--key",
+        &arg(&key.path),
+        "--cert",
+        &arg(&cert_input),
+        "--keystore",
+        &arg(&ks),
+        "--alias",
+        &alias,
+    ]);
     if !existing || ctx.rng.random_bool(0.5) {
         c.args(["--storetype", store_type]);
     }
@@ -378,7 +667,9 @@ fn openssl_key_to_keystore(ctx: &mut Ctx, i: usize) -> anyhow::Result<()> {
         password_args(ctx, &dir, &mut c, "keypass", &keypass)?;
     }
     let out = tools::run(c, None)?;
-    if !ctx.check(&case, out.status.success(), || format!("keyconv to-keystore failed: {}", String::from_utf8_lossy(&out.stderr))) {
+    if !ctx.check(&case, out.status.success(), || {
+        format!("keyconv to-keystore failed: {}", String::from_utf8_lossy(&out.stderr))
+    }) {
         return Ok(());
     }
 
@@ -388,24 +679,54 @@ fn openssl_key_to_keystore(ctx: &mut Ctx, i: usize) -> anyhow::Result<()> {
     let listing = String::from_utf8_lossy(&ok(c)?.stdout).into_owned();
     let mut fp = openssl();
     fp.args(["x509", "-noout", "-fingerprint", "-sha256", "-in", &arg(&cert)]);
-    let fp = String::from_utf8_lossy(&ok(fp)?.stdout).trim().rsplit('=').next().unwrap_or_default().to_owned();
-    ctx.check(&case, listing.contains("Entry type: PrivateKeyEntry"), || format!("keytool -list -v:\n{listing}"));
-    ctx.check(&case, listing.contains(&format!("SHA256: {fp}")), || format!("fingerprint {fp} not in keytool -list -v:\n{listing}"));
+    let fp = String::from_utf8_lossy(&ok(fp)?.stdout)
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    ctx.check(&case, listing.contains("Entry type: PrivateKeyEntry"), || {
+        format!("keytool -list -v:\n{listing}")
+    });
+    ctx.check(&case, listing.contains(&format!("SHA256: {fp}")), || {
+        format!("fingerprint {fp} not in keytool -list -v:\n{listing}")
+    });
     if existing {
         let mut c = ctx.tools.jdk("keytool");
         c.args(["-list", "-keystore", &arg(&ks), "-storepass", &storepass]);
         let all = String::from_utf8_lossy(&ok(c)?.stdout).into_owned();
         let type_line = format!("Keystore type: {}", store_type.to_uppercase());
-        ctx.check(&case, all.contains("Your keystore contains 2 entries") && all.contains(&type_line), || format!("existing store not kept:\n{all}"));
+        ctx.check(
+            &case,
+            all.contains("Your keystore contains 2 entries") && all.contains(&type_line),
+            || format!("existing store not kept:\n{all}"),
+        );
     }
 
     // jarsigner signs a small jar with the entry and verifies it.
     let jar = dir.join("small.jar");
     make_small_jar(ctx, &dir, &jar)?;
     let mut c = ctx.tools.jdk("jarsigner");
-    c.args(["-keystore", &arg(&ks), "-storetype", store_type, "-storepass", &storepass, "-keypass", &keypass, &arg(&jar), &alias]);
+    c.args([
+        "-keystore",
+        &arg(&ks),
+        "-storetype",
+        store_type,
+        "-storepass",
+        &storepass,
+        "-keypass",
+        &keypass,
+        &arg(&jar),
+        &alias,
+    ]);
     let signed = tools::run(c, None)?;
-    if ctx.check(&case, signed.status.success(), || format!("jarsigner failed: {}{}", String::from_utf8_lossy(&signed.stdout), String::from_utf8_lossy(&signed.stderr))) {
+    if ctx.check(&case, signed.status.success(), || {
+        format!(
+            "jarsigner failed: {}{}",
+            String::from_utf8_lossy(&signed.stdout),
+            String::from_utf8_lossy(&signed.stderr)
+        )
+    }) {
         let mut c = ctx.tools.jdk("jarsigner");
         c.args(["-verify", &arg(&jar)]);
         let v = String::from_utf8_lossy(&tools::run(c, None)?.stdout).into_owned();
@@ -415,11 +736,30 @@ fn openssl_key_to_keystore(ctx: &mut Ctx, i: usize) -> anyhow::Result<()> {
     // Back out with ours: openssl sees the same key.
     let (back, back_cert) = (dir.join("back.pk8"), dir.join("back.x509.pem"));
     let mut c = ctx.tools.ours("keyconv");
-    c.args(["to-pk8", "--keystore", &arg(&ks), "--storepass", &storepass, "--keypass", &keypass, "--alias", &alias, "--key", &arg(&back), "--cert", &arg(&back_cert)]);
+    c.args([
+        "to-pk8",
+        "--keystore",
+        &arg(&ks),
+        "--storepass",
+        &storepass,
+        "--keypass",
+        &keypass,
+        "--alias",
+        &alias,
+        "--key",
+        &arg(&back),
+        "--cert",
+        &arg(&back_cert),
+    ]);
     ok(c)?;
     let original = normalised_key(&key.path, key.der, key.pass.as_deref())?;
     let returned = normalised_key(&back, true, None)?;
-    ctx.check_same(&case, "key after to-keystore + to-pk8 (openssl pkey -outform DER)", &returned, &original);
+    ctx.check_same(
+        &case,
+        "key after to-keystore + to-pk8 (openssl pkey -outform DER)",
+        &returned,
+        &original,
+    );
     let mut c = openssl();
     c.args(["x509", "-outform", "DER", "-in", &arg(&back_cert)]);
     let mut c2 = openssl();
@@ -447,26 +787,64 @@ fn corpus_round_trips(ctx: &mut Ctx) -> anyhow::Result<()> {
         .filter(|s| corpus.join(format!("{s}.x509.pem")).exists())
         .collect();
     stems.sort();
-    println!("compat: keyconv: corpus: {} key pairs x {} store types", stems.len(), STORE_TYPES.len());
+    println!(
+        "compat: keyconv: corpus: {} key pairs x {} store types",
+        stems.len(),
+        STORE_TYPES.len()
+    );
     for (n, stem) in stems.iter().enumerate() {
-        let (pk8, pem) = (corpus.join(format!("{stem}.pk8")), corpus.join(format!("{stem}.x509.pem")));
+        let (pk8, pem) =
+            (corpus.join(format!("{stem}.pk8")), corpus.join(format!("{stem}.x509.pem")));
         let mut stores = Vec::new();
         for t in STORE_TYPES {
             let case = format!("corpus {stem} -> {t}");
             let dir = ctx.case_dir(&case)?;
             let ks = dir.join(format!("s.{t}"));
             let mut c = ctx.tools.ours("keyconv");
-            c.args(["to-keystore", "--key", &arg(&pk8), "--cert", &arg(&pem), "--keystore", &arg(&ks), "--storetype", t, "--storepass", "corpus1", "--alias", stem]);
+            c.args([
+                "to-keystore",
+                "--key",
+                &arg(&pk8),
+                "--cert",
+                &arg(&pem),
+                "--keystore",
+                &arg(&ks),
+                "--storetype",
+                t,
+                "--storepass",
+                "corpus1",
+                "--alias",
+                stem,
+            ]);
             let out = tools::run(c, None)?;
-            if !ctx.check(&case, out.status.success(), || String::from_utf8_lossy(&out.stderr).into_owned()) {
+            if !ctx.check(&case, out.status.success(), || {
+                String::from_utf8_lossy(&out.stderr).into_owned()
+            }) {
                 continue;
             }
             stores.push((t, ks.clone()));
             let (k2, c2) = (dir.join("k.pk8"), dir.join("c.pem"));
             let mut c = ctx.tools.ours("keyconv");
-            c.args(["to-pk8", "--keystore", &arg(&ks), "--storepass", "corpus1", "--alias", stem, "--key", &arg(&k2), "--cert", &arg(&c2)]);
+            c.args([
+                "to-pk8",
+                "--keystore",
+                &arg(&ks),
+                "--storepass",
+                "corpus1",
+                "--alias",
+                stem,
+                "--key",
+                &arg(&k2),
+                "--cert",
+                &arg(&c2),
+            ]);
             ok(c)?;
-            ctx.check_same(&case, "pk8 after the round trip", &std::fs::read(&k2)?, &std::fs::read(&pk8)?);
+            ctx.check_same(
+                &case,
+                "pk8 after the round trip",
+                &std::fs::read(&k2)?,
+                &std::fs::read(&pk8)?,
+            );
             let der = |p: &Path| -> anyhow::Result<Vec<u8>> {
                 let mut c = openssl();
                 c.args(["x509", "-outform", "DER", "-in", &arg(p)]);
@@ -481,7 +859,9 @@ fn corpus_round_trips(ctx: &mut Ctx) -> anyhow::Result<()> {
         c.args(["-list", "-keystore", &arg(ks), "-storepass", "corpus1"]);
         let out = tools::run(c, None)?;
         let text = String::from_utf8_lossy(&out.stdout);
-        ctx.check(&case, out.status.success() && text.contains("PrivateKeyEntry"), || format!("{text}{}", String::from_utf8_lossy(&out.stderr)));
+        ctx.check(&case, out.status.success() && text.contains("PrivateKeyEntry"), || {
+            format!("{text}{}", String::from_utf8_lossy(&out.stderr))
+        });
     }
     Ok(())
 }
@@ -490,7 +870,20 @@ fn corpus_round_trips(ctx: &mut Ctx) -> anyhow::Result<()> {
 /// multi-valued RDNs).
 fn random_subject(ctx: &mut Ctx) -> String {
     let mut s = String::new();
-    let attrs = ["C", "ST", "L", "O", "OU", "CN", "emailAddress", "DC", "serialNumber", "title", "UID", "street"];
+    let attrs = [
+        "C",
+        "ST",
+        "L",
+        "O",
+        "OU",
+        "CN",
+        "emailAddress",
+        "DC",
+        "serialNumber",
+        "title",
+        "UID",
+        "street",
+    ];
     let n = ctx.rng.random_range(1..6);
     for i in 0..n {
         let a = *pick(ctx, &attrs);
@@ -528,7 +921,10 @@ fn cert_shape(pem: &Path) -> anyhow::Result<String> {
     for line in text.lines() {
         let Some((_, rest)) = line.split_once("d=") else { continue };
         let depth = rest.split_whitespace().next().unwrap_or_default();
-        let Some((_, what)) = rest.split_once(" prim: ").or_else(|| rest.split_once(" cons: ")) else { continue };
+        let Some((_, what)) = rest.split_once(" prim: ").or_else(|| rest.split_once(" cons: "))
+        else {
+            continue;
+        };
         let what = what.trim_end();
         let masked = if what.starts_with("INTEGER") && depth == "2" {
             "INTEGER serial".to_owned()
@@ -582,7 +978,8 @@ fn make_key_like_openssl(ctx: &mut Ctx, i: usize, apk: &Path) -> anyhow::Result<
         c.arg("ec");
     }
     let out = tools::run(c, None)?;
-    if !ctx.check(&case, out.status.success(), || String::from_utf8_lossy(&out.stderr).into_owned()) {
+    if !ctx.check(&case, out.status.success(), || String::from_utf8_lossy(&out.stderr).into_owned())
+    {
         return Ok(());
     }
     let (pk8, pem) = (dir.join("ours.pk8"), dir.join("ours.x509.pem"));
@@ -598,17 +995,51 @@ fn make_key_like_openssl(ctx: &mut Ctx, i: usize, apk: &Path) -> anyhow::Result<
     ok(c)?;
     let reference = dir.join("openssl.x509.pem");
     let mut c = openssl();
-    c.args(["req", "-new", "-x509", "-sha256", "-key", &arg(&key), "-out", &arg(&reference), "-days", "10000", "-subj", &subject]);
+    c.args([
+        "req",
+        "-new",
+        "-x509",
+        "-sha256",
+        "-key",
+        &arg(&key),
+        "-out",
+        &arg(&reference),
+        "-days",
+        "10000",
+        "-subj",
+        &subject,
+    ]);
     ok(c)?;
-    ctx.check_same(&case, "certificate structure (asn1parse, values masked)", cert_shape(&pem)?.as_bytes(), cert_shape(&reference)?.as_bytes());
+    ctx.check_same(
+        &case,
+        "certificate structure (asn1parse, values masked)",
+        cert_shape(&pem)?.as_bytes(),
+        cert_shape(&reference)?.as_bytes(),
+    );
     let text = |p: &Path| -> anyhow::Result<String> {
         let mut c = openssl();
-        c.args(["x509", "-noout", "-text", "-certopt", "no_pubkey,no_sigdump,no_serial,no_validity", "-in", &arg(p)]);
+        c.args([
+            "x509",
+            "-noout",
+            "-text",
+            "-certopt",
+            "no_pubkey,no_sigdump,no_serial,no_validity",
+            "-in",
+            &arg(p),
+        ]);
         let t = String::from_utf8_lossy(&ok(c)?.stdout).into_owned();
         // Key identifiers differ with the key.
-        Ok(t.lines().filter(|l| l.trim_start().chars().nth(2).is_none_or(|c| c != ':')).collect::<Vec<_>>().join("\n"))
+        Ok(t.lines()
+            .filter(|l| l.trim_start().chars().nth(2).is_none_or(|c| c != ':'))
+            .collect::<Vec<_>>()
+            .join("\n"))
     };
-    ctx.check_same(&case, "openssl x509 -text (values masked)", text(&pem)?.as_bytes(), text(&reference)?.as_bytes());
+    ctx.check_same(
+        &case,
+        "openssl x509 -text (values masked)",
+        text(&pem)?.as_bytes(),
+        text(&reference)?.as_bytes(),
+    );
     let days = validity_days(&pem)?;
     ctx.check(&case, days == 10_000, || format!("validity {days} days"));
     let mut c = openssl();
@@ -617,10 +1048,24 @@ fn make_key_like_openssl(ctx: &mut Ctx, i: usize, apk: &Path) -> anyhow::Result<
     ctx.check_same(&case, "pk8 vs openssl pkcs8 -topk8 of it", &std::fs::read(&pk8)?, &reencoded);
 
     let signed = signapk_and_verify(ctx, &dir, &pem, &pk8, apk);
-    ctx.check(&case, signed.is_ok(), || format!("{:#}", signed.err().unwrap_or_else(|| anyhow::anyhow!("?"))));
+    ctx.check(&case, signed.is_ok(), || {
+        format!("{:#}", signed.err().unwrap_or_else(|| anyhow::anyhow!("?")))
+    });
 
     let mut c = ctx.tools.ours("keyconv");
-    c.args(["to-keystore", "--key", &arg(&pk8), "--cert", &arg(&pem), "--keystore", &arg(&dir.join("mk.p12")), "--storepass", "makekey", "--alias", "platform"]);
+    c.args([
+        "to-keystore",
+        "--key",
+        &arg(&pk8),
+        "--cert",
+        &arg(&pem),
+        "--keystore",
+        &arg(&dir.join("mk.p12")),
+        "--storepass",
+        "makekey",
+        "--alias",
+        "platform",
+    ]);
     let out = tools::run(c, None)?;
     ctx.check(&case, out.status.success(), || String::from_utf8_lossy(&out.stderr).into_owned());
 
@@ -632,21 +1077,45 @@ fn make_key_like_openssl(ctx: &mut Ctx, i: usize, apk: &Path) -> anyhow::Result<
         ok(c)?;
         let enc = dir.join("withpw.pk8");
         let pubkey = pubkey_of_key(&enc, true, Some("s3cret!"))?;
-        ctx.check_same(&case, "encrypted pk8 read by openssl", &pubkey, &pubkey_of_cert(&dir.join("withpw.x509.pem"))?);
+        ctx.check_same(
+            &case,
+            "encrypted pk8 read by openssl",
+            &pubkey,
+            &pubkey_of_cert(&dir.join("withpw.x509.pem"))?,
+        );
     }
     Ok(())
 }
 
 /// Runs ours and checks a failure: exit code, a message, and what must
 /// not have changed.
-fn expect_failure(ctx: &mut Ctx, case: &str, cmd: Command, code: i32, untouched: &[(&Path, Option<Vec<u8>>)]) -> anyhow::Result<()> {
+fn expect_failure(
+    ctx: &mut Ctx,
+    case: &str,
+    cmd: Command,
+    code: i32,
+    untouched: &[(&Path, Option<Vec<u8>>)],
+) -> anyhow::Result<()> {
     let out = tools::run(cmd, None)?;
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    ctx.check(case, out.status.code() == Some(code), || format!("exit {:?}, expected {code}; stderr: {stderr}", out.status.code()));
-    ctx.check(case, stderr.starts_with("keyconv: error: ") && stderr.trim_end().lines().count() == 1, || format!("message: {stderr:?}"));
+    ctx.check(case, out.status.code() == Some(code), || {
+        format!("exit {:?}, expected {code}; stderr: {stderr}", out.status.code())
+    });
+    ctx.check(
+        case,
+        stderr.starts_with("keyconv: error: ") && stderr.trim_end().lines().count() == 1,
+        || format!("message: {stderr:?}"),
+    );
     for (path, before) in untouched {
         let now = std::fs::read(path).ok();
-        ctx.check(case, now == *before, || format!("{} changed (exists before: {}, after: {})", path.display(), before.is_some(), now.is_some()));
+        ctx.check(case, now == *before, || {
+            format!(
+                "{} changed (exists before: {}, after: {})",
+                path.display(),
+                before.is_some(),
+                now.is_some()
+            )
+        });
     }
     Ok(())
 }
@@ -660,7 +1129,23 @@ fn error_cases(ctx: &mut Ctx) -> anyhow::Result<()> {
         let dir = ctx.case_dir(&format!("errors {t}"))?;
         let ks = dir.join("store");
         let mut c = ctx.tools.jdk("keytool");
-        c.args(["-genkeypair", "-keystore", &arg(&ks), "-storetype", t, "-storepass", "rightpw", "-keypass", if t == "pkcs12" { "rightpw" } else { "keypw12" }, "-alias", "k", "-keyalg", "RSA", "-dname", "CN=errors"]);
+        c.args([
+            "-genkeypair",
+            "-keystore",
+            &arg(&ks),
+            "-storetype",
+            t,
+            "-storepass",
+            "rightpw",
+            "-keypass",
+            if t == "pkcs12" { "rightpw" } else { "keypw12" },
+            "-alias",
+            "k",
+            "-keyalg",
+            "RSA",
+            "-dname",
+            "CN=errors",
+        ]);
         ok(c)?;
         let before = Some(std::fs::read(&ks)?);
         let (key, cert) = (dir.join("o.pk8"), dir.join("o.pem"));
@@ -670,27 +1155,83 @@ fn error_cases(ctx: &mut Ctx) -> anyhow::Result<()> {
             c
         };
         let to_pk8 = |ctx: &Ctx, extra: &[&str]| {
-            let mut c = ours(ctx, &["to-pk8", "--keystore", &arg(&ks), "--key", &arg(&key), "--cert", &arg(&cert)]);
+            let mut c = ours(
+                ctx,
+                &["to-pk8", "--keystore", &arg(&ks), "--key", &arg(&key), "--cert", &arg(&cert)],
+            );
             c.args(extra);
             c
         };
         let none: Option<Vec<u8>> = None;
         let c = to_pk8(ctx, &["--storepass", "wrongpw", "--alias", "k", "--keypass", "keypw12"]);
-        expect_failure(ctx, &format!("{t} wrong store password"), c, 3, &[(&key, none.clone()), (&cert, none.clone()), (&ks, before.clone())])?;
+        expect_failure(
+            ctx,
+            &format!("{t} wrong store password"),
+            c,
+            3,
+            &[(&key, none.clone()), (&cert, none.clone()), (&ks, before.clone())],
+        )?;
         if t != "pkcs12" {
-            let c = to_pk8(ctx, &["--storepass", "rightpw", "--alias", "k", "--keypass", "nope123"]);
-            expect_failure(ctx, &format!("{t} wrong key password"), c, 3, &[(&key, none.clone()), (&cert, none.clone())])?;
+            let c =
+                to_pk8(ctx, &["--storepass", "rightpw", "--alias", "k", "--keypass", "nope123"]);
+            expect_failure(
+                ctx,
+                &format!("{t} wrong key password"),
+                c,
+                3,
+                &[(&key, none.clone()), (&cert, none.clone())],
+            )?;
         }
-        let c = to_pk8(ctx, &["--storepass", "rightpw", "--alias", "missing", "--keypass", "keypw12"]);
-        expect_failure(ctx, &format!("{t} missing alias"), c, 6, &[(&key, none.clone()), (&cert, none.clone())])?;
+        let c =
+            to_pk8(ctx, &["--storepass", "rightpw", "--alias", "missing", "--keypass", "keypw12"]);
+        expect_failure(
+            ctx,
+            &format!("{t} missing alias"),
+            c,
+            6,
+            &[(&key, none.clone()), (&cert, none.clone())],
+        )?;
         // Existing outputs are not replaced without --force.
         std::fs::write(&cert, b"keep me")?;
-        let c = to_pk8(ctx, &["--storepass", "rightpw", "--alias", "k", "--keypass", if t == "pkcs12" { "rightpw" } else { "keypw12" }]);
-        expect_failure(ctx, &format!("{t} existing output"), c, 7, &[(&key, none.clone()), (&cert, Some(b"keep me".to_vec()))])?;
+        let c = to_pk8(
+            ctx,
+            &[
+                "--storepass",
+                "rightpw",
+                "--alias",
+                "k",
+                "--keypass",
+                if t == "pkcs12" { "rightpw" } else { "keypw12" },
+            ],
+        );
+        expect_failure(
+            ctx,
+            &format!("{t} existing output"),
+            c,
+            7,
+            &[(&key, none.clone()), (&cert, Some(b"keep me".to_vec()))],
+        )?;
         std::fs::remove_file(&cert)?;
 
         let to_ks = |ctx: &Ctx, k: &Path, c: &Path, extra: &[&str]| {
-            let mut cmd = ours(ctx, &["to-keystore", "--key", &arg(k), "--cert", &arg(c), "--keystore", &arg(&ks), "--storetype", t, "--storepass", "rightpw", "--keypass", "keypw12"]);
+            let mut cmd = ours(
+                ctx,
+                &[
+                    "to-keystore",
+                    "--key",
+                    &arg(k),
+                    "--cert",
+                    &arg(c),
+                    "--keystore",
+                    &arg(&ks),
+                    "--storetype",
+                    t,
+                    "--storepass",
+                    "rightpw",
+                    "--keypass",
+                    "keypw12",
+                ],
+            );
             cmd.args(extra);
             cmd
         };
@@ -704,37 +1245,126 @@ fn error_cases(ctx: &mut Ctx) -> anyhow::Result<()> {
         let c = to_ks(ctx, &truncated, &rsa_pem, &["--alias", "new"]);
         expect_failure(ctx, &format!("{t} corrupt key"), c, 5, &[(&ks, before.clone())])?;
         let bad_cert = dir.join("bad.pem");
-        std::fs::write(&bad_cert, b"-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n")?;
+        std::fs::write(
+            &bad_cert,
+            b"-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n",
+        )?;
         let c = to_ks(ctx, &rsa_pk8, &bad_cert, &["--alias", "new"]);
         expect_failure(ctx, &format!("{t} corrupt certificate"), c, 5, &[(&ks, before.clone())])?;
-        let mut c = ours(ctx, &["to-keystore", "--key", &arg(&rsa_pk8), "--cert", &arg(&rsa_pem), "--keystore", &arg(&ks), "--storepass", "wrongpw", "--alias", "new"]);
+        let mut c = ours(
+            ctx,
+            &[
+                "to-keystore",
+                "--key",
+                &arg(&rsa_pk8),
+                "--cert",
+                &arg(&rsa_pem),
+                "--keystore",
+                &arg(&ks),
+                "--storepass",
+                "wrongpw",
+                "--alias",
+                "new",
+            ],
+        );
         c.args(["--storetype", t]);
-        expect_failure(ctx, &format!("{t} existing store, wrong password"), c, 3, &[(&ks, before.clone())])?;
+        expect_failure(
+            ctx,
+            &format!("{t} existing store, wrong password"),
+            c,
+            3,
+            &[(&ks, before.clone())],
+        )?;
         // A corrupt store is refused and left as it is.
         let mut damaged = before.clone().unwrap_or_default();
         let mid = damaged.len() / 2;
         damaged[mid] ^= 0x5a;
         let bad_ks = dir.join("damaged");
         std::fs::write(&bad_ks, &damaged)?;
-        let c = ours(ctx, &["to-keystore", "--key", &arg(&rsa_pk8), "--cert", &arg(&rsa_pem), "--keystore", &arg(&bad_ks), "--storepass", "rightpw", "--alias", "new"]);
+        let c = ours(
+            ctx,
+            &[
+                "to-keystore",
+                "--key",
+                &arg(&rsa_pk8),
+                "--cert",
+                &arg(&rsa_pem),
+                "--keystore",
+                &arg(&bad_ks),
+                "--storepass",
+                "rightpw",
+                "--alias",
+                "new",
+            ],
+        );
         let out = tools::run(c, None)?;
         let code = out.status.code();
-        ctx.check(&format!("{t} damaged store"), matches!(code, Some(3 | 5)), || format!("exit {code:?}: {}", String::from_utf8_lossy(&out.stderr)));
-        ctx.check(&format!("{t} damaged store"), std::fs::read(&bad_ks)? == damaged, || "damaged store changed".into());
+        ctx.check(&format!("{t} damaged store"), matches!(code, Some(3 | 5)), || {
+            format!("exit {code:?}: {}", String::from_utf8_lossy(&out.stderr))
+        });
+        ctx.check(&format!("{t} damaged store"), std::fs::read(&bad_ks)? == damaged, || {
+            "damaged store changed".into()
+        });
         // A new store is not created when the conversion fails.
         let fresh = dir.join("fresh.p12");
-        let c = ours(ctx, &["to-keystore", "--key", &arg(&rsa_pk8), "--cert", &arg(&ec_pem), "--keystore", &arg(&fresh), "--storepass", "rightpw", "--alias", "new"]);
-        expect_failure(ctx, &format!("{t} mismatch creates no store"), c, 4, &[(&fresh, none.clone())])?;
+        let c = ours(
+            ctx,
+            &[
+                "to-keystore",
+                "--key",
+                &arg(&rsa_pk8),
+                "--cert",
+                &arg(&ec_pem),
+                "--keystore",
+                &arg(&fresh),
+                "--storepass",
+                "rightpw",
+                "--alias",
+                "new",
+            ],
+        );
+        expect_failure(
+            ctx,
+            &format!("{t} mismatch creates no store"),
+            c,
+            4,
+            &[(&fresh, none.clone())],
+        )?;
     }
     // An encrypted key with a wrong password.
     let dir = ctx.case_dir("errors encrypted key")?;
     let enc = dir.join("enc.pem");
     let mut c = openssl();
-    c.args(["pkcs8", "-topk8", "-inform", "DER", "-in", &arg(&rsa_pk8), "-passout", "pass:rightpw", "-out", &arg(&enc)]);
+    c.args([
+        "pkcs8",
+        "-topk8",
+        "-inform",
+        "DER",
+        "-in",
+        &arg(&rsa_pk8),
+        "-passout",
+        "pass:rightpw",
+        "-out",
+        &arg(&enc),
+    ]);
     ok(c)?;
     let ks = dir.join("new.p12");
     let mut c = ctx.tools.ours("keyconv");
-    c.args(["to-keystore", "--key", &arg(&enc), "--key-pass", "wrongpw", "--cert", &arg(&rsa_pem), "--keystore", &arg(&ks), "--storepass", "rightpw", "--alias", "a"]);
+    c.args([
+        "to-keystore",
+        "--key",
+        &arg(&enc),
+        "--key-pass",
+        "wrongpw",
+        "--cert",
+        &arg(&rsa_pem),
+        "--keystore",
+        &arg(&ks),
+        "--storepass",
+        "rightpw",
+        "--alias",
+        "a",
+    ]);
     expect_failure(ctx, "encrypted key, wrong password", c, 3, &[(&ks, None)])?;
     Ok(())
 }
