@@ -8,10 +8,12 @@
 //!
 //! The archive work is `signkit_zip::zipalign`; this module parses the
 //! command line as zipalign's `main` does, opens the files and prints.
-//! Two deliberate differences: the output is written atomically (a failed
+//! Differences, all deliberate: the output is written atomically (a failed
 //! run leaves no partial output file, where zipalign leaves a truncated
-//! one), and the input is never truncated by naming it as the output through
-//! a different path.
+//! one, and the input is never truncated by naming it as the output through
+//! a different path); `-z` is refused, because no Zopfli available here
+//! reproduces Debian's libzopfli byte for byte (`docs/formats.md`); liblog's
+//! warning lines carry UTC times.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
@@ -36,6 +38,10 @@ Usage: zipalign [-f] [-p] [-v] [-z] <align> infile.zip outfile.zip
   -v: verbose output
   -z: recompress using Zopfli
 ";
+
+/// Why `-z` is refused.
+pub const ZOPFLI_REFUSED: &str = "zipalign: -z (recompress using Zopfli) is not supported: \
+signkit has no Zopfli that writes the same bytes as Debian's zipalign\n";
 
 /// The process entry point.
 #[must_use]
@@ -148,9 +154,13 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
     };
     let code = if check {
+        // zipalign ignores -z when checking.
         verify(&rest[1], alignment, verbose, page, out, err)
+    } else if zopfli {
+        put(err, &[ZOPFLI_REFUSED.as_bytes()]);
+        1
     } else {
-        let opts = AlignOptions { alignment, page_align_so: page, zopfli };
+        let opts = AlignOptions { alignment, page_align_so: page };
         match process(&rest[1], &rest[2], &opts, force, out, err) {
             0 => verify(&rest[2], alignment, verbose, page, out, err),
             c => c,
@@ -315,5 +325,33 @@ mod tests {
         assert_eq!(code, 1);
         assert_eq!(out, "Verifying alignment of /nonexistent/x.zip (4)...\n");
         assert_eq!(err, "Unable to open '/nonexistent/x.zip' for verification\n");
+    }
+
+    #[test]
+    fn aligns_like_debian_zipalign() {
+        // fixtures/zip/zipaligned.zip is `zipalign -f -p 4 zip-cli.zip zipaligned.zip`.
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/zip");
+        let dir = std::env::temp_dir().join(format!("signkit-zipalign-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("out.zip");
+        let input = fixtures.join("zip-cli.zip");
+        let s = |p: &Path| p.to_str().unwrap().to_owned();
+        let (code, stdout, stderr) = run_str(&["-f", "-p", "-v", "4", &s(&input), &s(&out)]);
+        assert_eq!((code, stderr.as_str()), (0, ""));
+        assert!(stdout.ends_with("Verification successful\n"), "{stdout}");
+        assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(fixtures.join("zipaligned.zip")).unwrap());
+        // Without -f an existing output is refused and left alone.
+        let (code, _, stderr) = run_str(&["4", &s(&input), &s(&out)]);
+        assert_eq!((code, stderr), (1, format!("Output file '{}' exists\n", s(&out))));
+        // The input is misaligned at 4: -c says so.
+        let (code, stdout, _) = run_str(&["-c", "-v", "4", &s(&input)]);
+        assert_eq!(code, 1);
+        assert!(stdout.contains("(BAD - ") && stdout.ends_with("Verification FAILED\n"), "{stdout}");
+        // -z is refused and writes nothing.
+        let z = dir.join("z.zip");
+        let (code, _, stderr) = run_str(&["-z", "4", &s(&input), &s(&z)]);
+        assert_eq!((code, stderr.as_str()), (1, ZOPFLI_REFUSED));
+        assert!(!z.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

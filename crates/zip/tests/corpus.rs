@@ -2,6 +2,8 @@
 //! read under apksig's rules and under the strict rules, without panics, and
 //! the outcome matches what apksig's tests expect of each file.
 
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation, reason = "test helpers; inputs are fixtures")]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 

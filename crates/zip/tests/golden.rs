@@ -2,6 +2,8 @@
 //! every rule set, with their contents, descriptors and layout as those tools
 //! wrote them; and write/read round trips of the exact-layout writer.
 
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation, reason = "test helpers; inputs are fixtures")]
+
 use signkit_zip::records::{FLAG_DATA_DESCRIPTOR, FLAG_UTF8, LocalFileHeader};
 use signkit_zip::{
     CentralDirectoryRecord, Compression, DataDescriptor, Error, ReadOptions, ZipArchive, ZipWriter, align, find_sections,

@@ -2,6 +2,8 @@
 //! `ZipOutputStream` (fixtures/zip/java-*, made by the program in
 //! fixtures/zip/README.md): the same calls must give the same bytes.
 
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation, reason = "test helpers; inputs are fixtures")]
+
 use signkit_zip::java::{FileTime, FixedOffset, JavaFlavor, JavaZipEntry, JavaZipWriter};
 use signkit_zip::{ReadOptions, ZipArchive};
 
