@@ -20,6 +20,11 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(Some(a)) = zipalign::open(src) {
         let _ = zipalign::check(&a, 4, true);
         let mut out = Vec::new();
-        let _ = zipalign::align(&a, src, &AlignOptions { alignment: 4096, page_align_so: true }, &mut out);
+        let _ = zipalign::align(
+            &a,
+            src,
+            &AlignOptions { alignment: 4096, page_align_so: true },
+            &mut out,
+        );
     }
 });

@@ -18,7 +18,9 @@
 use std::io::Write;
 
 use crate::error::{Error, Result};
-use crate::records::{CentralDirectoryRecord, EOCD_SIGNATURE, FLAG_DATA_DESCRIPTOR, LocalFileHeader, le};
+use crate::records::{
+    CentralDirectoryRecord, EOCD_SIGNATURE, FLAG_DATA_DESCRIPTOR, LocalFileHeader, le,
+};
 use crate::source::{DataSource, read_vec};
 
 /// `EndOfCentralDir::kMaxEOCDSearch`: the comment limit plus the record.
@@ -42,7 +44,10 @@ impl AlignEntry {
     /// local header's own name and extra lengths.
     #[must_use]
     pub fn file_offset(&self) -> i64 {
-        i64::from(self.central.local_header_offset) + 30 + self.local.name.len() as i64 + self.local.extra.len() as i64
+        i64::from(self.central.local_header_offset)
+            + 30
+            + self.local.name.len() as i64
+            + self.local.extra.len() as i64
     }
 
     /// `isCompressed()`: any method but STORED.
@@ -118,7 +123,10 @@ fn open_inner(src: &dyn DataSource) -> Result<AlignArchive> {
     let start = size - amount;
     let buf = read_vec(src, start, usize::try_from(amount).unwrap_or(0))?;
     // The last end signature in the window, whether or not a comment fits it.
-    let i = (0..=buf.len() - 4).rev().find(|&i| le::u32_at(&buf, i) == Some(EOCD_SIGNATURE)).ok_or(Error::NotZip)?;
+    let i = (0..=buf.len() - 4)
+        .rev()
+        .find(|&i| le::u32_at(&buf, i) == Some(EOCD_SIGNATURE))
+        .ok_or(Error::NotZip)?;
     let eocd = &buf[i..];
     if eocd.len() < 22 {
         return Err(Error::NotZip);
@@ -138,12 +146,23 @@ fn open_inner(src: &dyn DataSource) -> Result<AlignArchive> {
             + usize::from(le::u16_at(&fixed, 30).unwrap_or(0))
             + usize::from(le::u16_at(&fixed, 32).unwrap_or(0));
         let mut rec_bytes = fixed;
-        rec_bytes.extend_from_slice(&read_vec(src, pos + CentralDirectoryRecord::HEADER_LEN as u64, var_len)?);
+        rec_bytes.extend_from_slice(&read_vec(
+            src,
+            pos + CentralDirectoryRecord::HEADER_LEN as u64,
+            var_len,
+        )?);
         let (central, len) = CentralDirectoryRecord::parse(&rec_bytes, pos)?;
         pos += len as u64;
         let lfh_at = u64::from(central.local_header_offset);
-        let (mut local, nlen, elen) = LocalFileHeader::parse_fixed(&read_vec(src, lfh_at, LocalFileHeader::HEADER_LEN)?, lfh_at)?;
-        let var = read_vec(src, lfh_at + LocalFileHeader::HEADER_LEN as u64, usize::from(nlen) + usize::from(elen))?;
+        let (mut local, nlen, elen) = LocalFileHeader::parse_fixed(
+            &read_vec(src, lfh_at, LocalFileHeader::HEADER_LEN)?,
+            lfh_at,
+        )?;
+        let var = read_vec(
+            src,
+            lfh_at + LocalFileHeader::HEADER_LEN as u64,
+            usize::from(nlen) + usize::from(elen),
+        )?;
         local.name = var[..usize::from(nlen)].to_vec();
         local.extra = var[usize::from(nlen)..].to_vec();
         let entry = AlignEntry { central, local };
@@ -195,7 +214,9 @@ pub enum AlignError {
 impl std::fmt::Display for AlignError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::CopyFailed { name } => write!(f, "copy of '{}' failed", String::from_utf8_lossy(name)),
+            Self::CopyFailed { name } => {
+                write!(f, "copy of '{}' failed", String::from_utf8_lossy(name))
+            }
             Self::Output(e) => write!(f, "{e}"),
         }
     }
@@ -208,26 +229,38 @@ impl std::error::Error for AlignError {}
 ///
 /// # Errors
 /// [`AlignError`]; the output is then incomplete and must be discarded.
-pub fn align(archive: &AlignArchive, src: &dyn DataSource, opts: &AlignOptions, out: &mut dyn Write) -> std::result::Result<(), AlignError> {
+pub fn align(
+    archive: &AlignArchive,
+    src: &dyn DataSource,
+    opts: &AlignOptions,
+    out: &mut dyn Write,
+) -> std::result::Result<(), AlignError> {
     let mut pos = 0u64;
     let mut bias: i32 = 0;
     let mut central = Vec::with_capacity(archive.entries.len());
     let name_of = |e: &AlignEntry| e.c_name().unwrap_or_default().to_vec();
-    let emit = |out: &mut dyn Write, pos: &mut u64, bytes: &[u8]| -> std::result::Result<(), AlignError> {
-        out.write_all(bytes).map_err(|e| AlignError::Output(e.into()))?;
-        *pos += bytes.len() as u64;
-        Ok(())
-    };
+    let emit =
+        |out: &mut dyn Write, pos: &mut u64, bytes: &[u8]| -> std::result::Result<(), AlignError> {
+            out.write_all(bytes).map_err(|e| AlignError::Output(e.into()))?;
+            *pos += bytes.len() as u64;
+            Ok(())
+        };
     for e in &archive.entries {
         let mut cd = e.central.clone();
         // zipalign compat: setLFHOffset stores a long in a uint32 field (ZipEntry.cpp).
-        #[expect(clippy::cast_possible_truncation, reason = "zipalign stores the offset in 32 bits")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "zipalign stores the offset in 32 bits"
+        )]
         let lfh_offset = pos as u32;
         let mut padding: i32 = 0;
         if !e.is_compressed() {
             let align_to = opts.alignment_for(e);
             let new_offset = e.file_offset() + i64::from(bias);
-            #[expect(clippy::cast_possible_truncation, reason = "the padding is below the int alignment")]
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "the padding is below the int alignment"
+            )]
             {
                 padding = ((align_to - new_offset % align_to) % align_to) as i32;
             }
@@ -314,7 +347,11 @@ pub enum Verdict {
 
 /// zipalign's `verify`: per entry, the data offset, the C name and the verdict.
 #[must_use]
-pub fn check(archive: &AlignArchive, alignment: i32, page_align_so: bool) -> Vec<(i64, Option<&[u8]>, Verdict)> {
+pub fn check(
+    archive: &AlignArchive,
+    alignment: i32,
+    page_align_so: bool,
+) -> Vec<(i64, Option<&[u8]>, Verdict)> {
     let opts = AlignOptions { alignment, page_align_so };
     archive
         .entries

@@ -62,9 +62,17 @@ fn mask_log_lines(stderr: &[u8]) -> Vec<u8> {
 
 /// Runs both tools with `args` in `dir`, where `out_name` (if any) is the
 /// output each writes (`ref-<name>` / `our-<name>`); compares everything.
-fn compare(ctx: &mut Ctx, case: &str, dir: &Path, args: &[String], out_name: Option<&str>) -> anyhow::Result<bool> {
+fn compare(
+    ctx: &mut Ctx,
+    case: &str,
+    dir: &Path,
+    args: &[String],
+    out_name: Option<&str>,
+) -> anyhow::Result<bool> {
     let with_out = |prefix: &str| -> Vec<String> {
-        args.iter().map(|a| if Some(a.as_str()) == out_name { format!("{prefix}-{a}") } else { a.clone() }).collect()
+        args.iter()
+            .map(|a| if Some(a.as_str()) == out_name { format!("{prefix}-{a}") } else { a.clone() })
+            .collect()
     };
     let (ref_args, our_args) = (with_out("ref"), with_out("our"));
     let our_file = out_name.map(|n| dir.join(format!("our-{n}")));
@@ -74,24 +82,34 @@ fn compare(ctx: &mut Ctx, case: &str, dir: &Path, args: &[String], out_name: Opt
     // Our messages name our output file; put the reference's name back.
     let fix = |b: &[u8]| String::from_utf8_lossy(b).replace("our-", "ref-").into_bytes();
     let (o_stdout, o_stderr) = (fix(&o.stdout), fix(&o.stderr));
-    let mut ok = ctx.check(case, r.code == o.code, || format!("exit code {:?} vs reference {:?} ({args:?})", o.code, r.code));
+    let mut ok = ctx.check(case, r.code == o.code, || {
+        format!("exit code {:?} vs reference {:?} ({args:?})", o.code, r.code)
+    });
     ok &= ctx.check_same(case, &format!("stdout of {args:?}"), &o_stdout, &r.stdout);
     ok &= ctx.check_same(case, &format!("stderr of {args:?}"), &o_stderr, &r.stderr);
     if let (Some(name), Some(our_file)) = (out_name, our_file) {
         let after = std::fs::read(&our_file).ok();
         let ref_file = dir.join(format!("ref-{name}"));
-        let rewrite_failed = String::from_utf8_lossy(&r.stdout).contains("zipalign: failed rewriting");
+        let rewrite_failed =
+            String::from_utf8_lossy(&r.stdout).contains("zipalign: failed rewriting");
         if ref_file.exists() && !rewrite_failed && r.code.is_some() {
             // Written (the check after writing may still fail, exit 1).
             let rb = std::fs::read(&ref_file)?;
             let ob = after.unwrap_or_default();
             ok &= ctx.check(case, rb == ob, || {
-                let first = rb.iter().zip(&ob).position(|(a, b)| a != b).unwrap_or(rb.len().min(ob.len()));
-                format!("output of {args:?} differs at byte {first} ({} vs {} bytes)", ob.len(), rb.len())
+                let first =
+                    rb.iter().zip(&ob).position(|(a, b)| a != b).unwrap_or(rb.len().min(ob.len()));
+                format!(
+                    "output of {args:?} differs at byte {first} ({} vs {} bytes)",
+                    ob.len(),
+                    rb.len()
+                )
             });
         } else {
             // A failed run leaves the output as it was (zipalign leaves a partial one).
-            ok &= ctx.check(case, after == before, || format!("{args:?} failed but changed {}", our_file.display()));
+            ok &= ctx.check(case, after == before, || {
+                format!("{args:?} failed but changed {}", our_file.display())
+            });
         }
     }
     Ok(ok)
@@ -168,15 +186,29 @@ fn py_str(s: &str) -> String {
 /// entry comments and an archive comment.
 fn python_zip(ctx: &mut Ctx, dir: &Path, specs: &[Spec]) -> anyhow::Result<PathBuf> {
     let stream = ctx.rng.random_bool(0.4);
-    let mut script = String::from("import zipfile\nclass W:\n    def __init__(s): s.b=bytearray()\n    def write(s,d): s.b+=d; return len(d)\n    def flush(s): pass\n");
-    script.push_str(if stream { "w=W()\nz=zipfile.ZipFile(w,'w')\n" } else { "z=zipfile.ZipFile('in.zip','w')\n" });
+    let mut script = String::from(
+        "import zipfile\nclass W:\n    def __init__(s): s.b=bytearray()\n    def write(s,d): s.b+=d; return len(d)\n    def flush(s): pass\n",
+    );
+    script.push_str(if stream {
+        "w=W()\nz=zipfile.ZipFile(w,'w')\n"
+    } else {
+        "z=zipfile.ZipFile('in.zip','w')\n"
+    });
     if ctx.rng.random_bool(0.3) {
         let _ = writeln!(script, "z.comment={}", py_bytes(b"an archive comment"));
     }
     for s in specs {
-        let (y, mo, d) = (ctx.rng.random_range(1980..2100), ctx.rng.random_range(1..13), ctx.rng.random_range(1..29));
+        let (y, mo, d) = (
+            ctx.rng.random_range(1980..2100),
+            ctx.rng.random_range(1..13),
+            ctx.rng.random_range(1..29),
+        );
         let _ = writeln!(script, "zi=zipfile.ZipInfo({},({y},{mo},{d},1,2,4))", py_str(&s.name));
-        let _ = writeln!(script, "zi.compress_type=zipfile.{}", if s.stored { "ZIP_STORED" } else { "ZIP_DEFLATED" });
+        let _ = writeln!(
+            script,
+            "zi.compress_type=zipfile.{}",
+            if s.stored { "ZIP_STORED" } else { "ZIP_DEFLATED" }
+        );
         if ctx.rng.random_bool(0.3) {
             let len = ctx.rng.random_range(0..9u8);
             let mut extra = vec![0x99, 0x99, len, 0];
@@ -189,7 +221,12 @@ fn python_zip(ctx: &mut Ctx, dir: &Path, specs: &[Spec]) -> anyhow::Result<PathB
         if stream {
             let _ = writeln!(script, "with z.open(zi,'w') as f: f.write({})", py_bytes(&s.data));
         } else {
-            let _ = writeln!(script, "z.writestr(zi,{},compresslevel={})", py_bytes(&s.data), ctx.rng.random_range(1..10));
+            let _ = writeln!(
+                script,
+                "z.writestr(zi,{},compresslevel={})",
+                py_bytes(&s.data),
+                ctx.rng.random_range(1..10)
+            );
         }
     }
     script.push_str("z.close()\n");
@@ -197,12 +234,19 @@ fn python_zip(ctx: &mut Ctx, dir: &Path, specs: &[Spec]) -> anyhow::Result<PathB
         script.push_str("open('in.zip','wb').write(bytes(w.b))\n");
     }
     std::fs::write(dir.join("gen.py"), script)?;
-    let out = tools::run({
-        let mut c = Command::new("python3");
-        c.current_dir(dir).arg("gen.py");
-        c
-    }, None)?;
-    anyhow::ensure!(out.status.success(), "python zipfile failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = tools::run(
+        {
+            let mut c = Command::new("python3");
+            c.current_dir(dir).arg("gen.py");
+            c
+        },
+        None,
+    )?;
+    anyhow::ensure!(
+        out.status.success(),
+        "python zipfile failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Ok(dir.join("in.zip"))
 }
 
@@ -245,7 +289,11 @@ fn info_zip(ctx: &mut Ctx, dir: &Path, specs: &[Spec]) -> anyhow::Result<PathBuf
         let mut c = Command::new("sh");
         c.current_dir(dir).args(["-c", "echo 'a zip comment' | zip -q -z in.zip"]);
         let out = tools::run(c, None)?;
-        anyhow::ensure!(out.status.success(), "zip -z failed: {}", String::from_utf8_lossy(&out.stderr));
+        anyhow::ensure!(
+            out.status.success(),
+            "zip -z failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(dir.join("in.zip"))
 }
@@ -288,9 +336,12 @@ fn handmade(ctx: &mut Ctx, dir: &Path, specs: &[Spec]) -> anyhow::Result<PathBuf
         let dd = ctx.rng.random_bool(0.25);
         let dd_sig = ctx.rng.random_bool(0.7);
         let time_lfh = if ctx.rng.random_bool(0.2) { 0x1111 } else { 0x2222 };
-        let lfh_extra: Vec<u8> = if ctx.rng.random_bool(0.4) { vec![0; ctx.rng.random_range(0..7)] } else { Vec::new() };
-        let cd_extra: Vec<u8> = if ctx.rng.random_bool(0.3) { vec![0x55, 0x54, 1, 0, 1] } else { Vec::new() };
-        let flags: usize = if dd { 8 } else { 0 } | if ctx.rng.random_bool(0.3) { 0x800 } else { 0 };
+        let lfh_extra: Vec<u8> =
+            if ctx.rng.random_bool(0.4) { vec![0; ctx.rng.random_range(0..7)] } else { Vec::new() };
+        let cd_extra: Vec<u8> =
+            if ctx.rng.random_bool(0.3) { vec![0x55, 0x54, 1, 0, 1] } else { Vec::new() };
+        let flags: usize =
+            if dd { 8 } else { 0 } | if ctx.rng.random_bool(0.3) { 0x800 } else { 0 };
         let offset = out.len() as u64;
         let size = s.data.len() as u64;
         out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
@@ -374,9 +425,11 @@ fn crc32(data: &[u8]) -> u32 {
 }
 
 /// Every option combination of the align mode (`-z` is refused: see `zopfli_refused`).
-const ALIGN_FLAGS: &[&[&str]] = &[&[], &["-p"], &["-v"], &["-p", "-v"], &["-pv"], &["-f", "-p", "-v"]];
+const ALIGN_FLAGS: &[&[&str]] =
+    &[&[], &["-p"], &["-v"], &["-p", "-v"], &["-pv"], &["-f", "-p", "-v"]];
 /// Every option combination of the check mode (zipalign ignores `-z` and `-f` there).
-const CHECK_FLAGS: &[&[&str]] = &[&["-c"], &["-c", "-v"], &["-c", "-p"], &["-c", "-p", "-v"], &["-cpvz"]];
+const CHECK_FLAGS: &[&[&str]] =
+    &[&["-c"], &["-c", "-v"], &["-c", "-p"], &["-c", "-p", "-v"], &["-cpvz"]];
 
 fn align_and_check(ctx: &mut Ctx, case: &str, dir: &Path) -> anyhow::Result<()> {
     let alignments = [1, 2, 3, 4, 8, 16, 4096];
@@ -457,12 +510,19 @@ fn fixed_cases(ctx: &mut Ctx) -> anyhow::Result<()> {
 /// `-z` recompresses with Zopfli; no Zopfli available to us writes libzopfli
 /// 1.0.3's bytes, so ours refuses it (exit 1, a message, no output file).
 fn zopfli_refused(ctx: &mut Ctx, dir: &Path) -> anyhow::Result<()> {
-    let o = run_tool(ctx.tools.ours("zipalign"), dir, &["-z".into(), "4".into(), "in.zip".into(), "z.zip".into()])?;
+    let o = run_tool(
+        ctx.tools.ours("zipalign"),
+        dir,
+        &["-z".into(), "4".into(), "in.zip".into(), "z.zip".into()],
+    )?;
     let case = "fixed -z refused";
     ctx.check(case, o.code == Some(1), || format!("exit code {:?}", o.code));
-    ctx.check(case, String::from_utf8_lossy(&o.stderr).contains("-z (recompress using Zopfli) is not supported"), || {
-        format!("stderr {:?}", String::from_utf8_lossy(&o.stderr))
-    });
+    ctx.check(
+        case,
+        String::from_utf8_lossy(&o.stderr)
+            .contains("-z (recompress using Zopfli) is not supported"),
+        || format!("stderr {:?}", String::from_utf8_lossy(&o.stderr)),
+    );
     ctx.check(case, !dir.join("z.zip").exists(), || "output written".into());
     Ok(())
 }
