@@ -8,3 +8,4 @@
 
 pub mod common;
 pub mod keyconv;
+pub mod zipalign;
