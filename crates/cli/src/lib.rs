@@ -7,5 +7,6 @@
 //! produced here and nowhere else.
 
 pub mod common;
+pub mod keyconv;
 pub mod signapk;
 pub mod zipalign;

@@ -8,10 +8,12 @@
 //!
 //! The archive work is `signkit_zip::zipalign`; this module parses the
 //! command line as zipalign's `main` does, opens the files and prints.
-//! Two deliberate differences: the output is written atomically (a failed
+//! Differences, all deliberate: the output is written atomically (a failed
 //! run leaves no partial output file, where zipalign leaves a truncated
-//! one), and the input is never truncated by naming it as the output through
-//! a different path.
+//! one, and the input is never truncated by naming it as the output through
+//! a different path); `-z` is refused, because no Zopfli available here
+//! reproduces Debian's libzopfli byte for byte (`docs/formats.md`); liblog's
+//! warning lines carry UTC times.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
@@ -24,7 +26,8 @@ use signkit_zip::zipalign::{self as za, AlignArchive, AlignError, AlignOptions, 
 
 use crate::common::fsutil::AtomicFile;
 
-const USAGE_HEAD: &str = "Zip alignment utility\nCopyright (C) 2009 The Android Open Source Project\n\n";
+const USAGE_HEAD: &str =
+    "Zip alignment utility\nCopyright (C) 2009 The Android Open Source Project\n\n";
 const USAGE_BODY: &str = "\
 Usage: zipalign [-f] [-p] [-v] [-z] <align> infile.zip outfile.zip
        zipalign -c [-p] [-v] <align> infile.zip
@@ -36,6 +39,10 @@ Usage: zipalign [-f] [-p] [-v] [-z] <align> infile.zip outfile.zip
   -v: verbose output
   -z: recompress using Zopfli
 ";
+
+/// Why `-z` is refused.
+pub const ZOPFLI_REFUSED: &str = "zipalign: -z (recompress using Zopfli) is not supported: \
+signkit has no Zopfli that writes the same bytes as Debian's zipalign\n";
 
 /// The process entry point.
 #[must_use]
@@ -88,7 +95,8 @@ fn parse_alignment(s: &[u8]) -> Option<i32> {
     let mut overflow = false;
     while i < s.len() && s[i].is_ascii_digit() {
         let d = i64::from(s[i] - b'0');
-        match v.checked_mul(10).and_then(|x| if neg { x.checked_sub(d) } else { x.checked_add(d) }) {
+        match v.checked_mul(10).and_then(|x| if neg { x.checked_sub(d) } else { x.checked_add(d) })
+        {
             Some(x) => v = x,
             None => overflow = true,
         }
@@ -105,7 +113,10 @@ fn parse_alignment(s: &[u8]) -> Option<i32> {
         v = if neg { i64::MIN } else { i64::MAX };
     }
     // zipalign compat: the long is stored in an int (ZipAlign.cpp main).
-    #[expect(clippy::cast_possible_truncation, reason = "zipalign truncates strtol's long to an int")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "zipalign truncates strtol's long to an int"
+    )]
     Some(v as i32)
 }
 
@@ -115,7 +126,8 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if args.len() < 3 {
         return usage(err);
     }
-    let (mut check, mut force, mut verbose, mut zopfli, mut page) = (false, false, false, false, false);
+    let (mut check, mut force, mut verbose, mut zopfli, mut page) =
+        (false, false, false, false, false);
     let mut rest = args;
     while let Some(first) = rest.first() {
         let b = bytes(first);
@@ -148,9 +160,13 @@ pub fn run(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
     };
     let code = if check {
+        // zipalign ignores -z when checking.
         verify(&rest[1], alignment, verbose, page, out, err)
+    } else if zopfli {
+        put(err, &[ZOPFLI_REFUSED.as_bytes()]);
+        1
     } else {
-        let opts = AlignOptions { alignment, page_align_so: page, zopfli };
+        let opts = AlignOptions { alignment, page_align_so: page };
         match process(&rest[1], &rest[2], &opts, force, out, err) {
             0 => verify(&rest[2], alignment, verbose, page, out, err),
             c => c,
@@ -175,9 +191,14 @@ fn open_archive(path: &Path, err: &mut dyn Write) -> Option<(File, AlignArchive)
 /// A liblog line as the host build of Android 10's liblog writes it to stderr:
 /// `<tag> <priority> <MM-DD HH:MM:SS> <pid> <tid> <message>`. The time is UTC.
 fn log_warning(err: &mut dyn Write, msg: &str) {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let secs = i64::try_from(now).unwrap_or(0);
-    let ldt = signkit_zip::java::LocalDateTime::from_epoch_millis(secs.saturating_mul(1000), &signkit_zip::java::FixedOffset::UTC);
+    let ldt = signkit_zip::java::LocalDateTime::from_epoch_millis(
+        secs.saturating_mul(1000),
+        &signkit_zip::java::FixedOffset::UTC,
+    );
     let pid = std::process::id();
     let line = format!(
         "zip W {:02}-{:02} {:02}:{:02}:{:02} {pid:5} {pid:5} {msg}\n",
@@ -186,7 +207,14 @@ fn log_warning(err: &mut dyn Write, msg: &str) {
     put(err, &[line.as_bytes()]);
 }
 
-fn process(input: &OsStr, output: &OsStr, opts: &AlignOptions, force: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn process(
+    input: &OsStr,
+    output: &OsStr,
+    opts: &AlignOptions,
+    force: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     if bytes(input) == bytes(output) {
         put(err, &[b"Input and output can't be same file\n"]);
         return 1;
@@ -229,22 +257,39 @@ fn process(input: &OsStr, output: &OsStr, opts: &AlignOptions, force: bool, out:
     let failed = match result {
         Ok(()) => target.commit().is_err(),
         Err(AlignError::CopyFailed { name }) => {
-            let shown = if name.is_empty() { "(null)".to_owned() } else { String::from_utf8_lossy(&name).into_owned() };
+            let shown = if name.is_empty() {
+                "(null)".to_owned()
+            } else {
+                String::from_utf8_lossy(&name).into_owned()
+            };
             log_warning(err, &format!("copy of '{shown}' failed\n"));
             true
         }
         Err(_) => true,
     };
     if failed {
-        put(out, &[b"zipalign: failed rewriting '", bytes(input), b"' to '", bytes(output), b"'\n"]);
+        put(
+            out,
+            &[b"zipalign: failed rewriting '", bytes(input), b"' to '", bytes(output), b"'\n"],
+        );
         return 1;
     }
     0
 }
 
-fn verify(path: &OsStr, alignment: i32, verbose: bool, page: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn verify(
+    path: &OsStr,
+    alignment: i32,
+    verbose: bool,
+    page: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     if verbose {
-        put(out, &[b"Verifying alignment of ", bytes(path), format!(" ({alignment})...\n").as_bytes()]);
+        put(
+            out,
+            &[b"Verifying alignment of ", bytes(path), format!(" ({alignment})...\n").as_bytes()],
+        );
     }
     let Some((_file, archive)) = open_archive(Path::new(path), err) else {
         // The verbose line is on stdout already; the error goes to stderr.
@@ -315,5 +360,39 @@ mod tests {
         assert_eq!(code, 1);
         assert_eq!(out, "Verifying alignment of /nonexistent/x.zip (4)...\n");
         assert_eq!(err, "Unable to open '/nonexistent/x.zip' for verification\n");
+    }
+
+    #[test]
+    fn aligns_like_debian_zipalign() {
+        // fixtures/zip/zipaligned.zip is `zipalign -f -p 4 zip-cli.zip zipaligned.zip`.
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/zip");
+        let dir = std::env::temp_dir().join(format!("signkit-zipalign-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("out.zip");
+        let input = fixtures.join("zip-cli.zip");
+        let s = |p: &Path| p.to_str().unwrap().to_owned();
+        let (code, stdout, stderr) = run_str(&["-f", "-p", "-v", "4", &s(&input), &s(&out)]);
+        assert_eq!((code, stderr.as_str()), (0, ""));
+        assert!(stdout.ends_with("Verification successful\n"), "{stdout}");
+        assert_eq!(
+            std::fs::read(&out).unwrap(),
+            std::fs::read(fixtures.join("zipaligned.zip")).unwrap()
+        );
+        // Without -f an existing output is refused and left alone.
+        let (code, _, stderr) = run_str(&["4", &s(&input), &s(&out)]);
+        assert_eq!((code, stderr), (1, format!("Output file '{}' exists\n", s(&out))));
+        // The input is misaligned at 4: -c says so.
+        let (code, stdout, _) = run_str(&["-c", "-v", "4", &s(&input)]);
+        assert_eq!(code, 1);
+        assert!(
+            stdout.contains("(BAD - ") && stdout.ends_with("Verification FAILED\n"),
+            "{stdout}"
+        );
+        // -z is refused and writes nothing.
+        let z = dir.join("z.zip");
+        let (code, _, stderr) = run_str(&["-z", "4", &s(&input), &s(&z)]);
+        assert_eq!((code, stderr.as_str()), (1, ZOPFLI_REFUSED));
+        assert!(!z.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

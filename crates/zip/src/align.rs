@@ -74,8 +74,13 @@ pub fn apk_alignment_extra(original: &[u8], extra_offset: u64, alignment: u16) -
 /// extra) would start at `offset`: `{0xd935, 2 + pad, alignment, pad zeros}`.
 #[must_use]
 pub fn signapk_alignment_extra(offset: u64, alignment: u16) -> Vec<u8> {
-    let pad = if alignment > 0 { padding_for(offset + APK_ALIGNMENT_FIELD_MIN_LEN as u64, u64::from(alignment)) } else { 0 };
-    let mut out = Vec::with_capacity(APK_ALIGNMENT_FIELD_MIN_LEN + usize::try_from(pad).unwrap_or(0));
+    let pad = if alignment > 0 {
+        padding_for(offset + APK_ALIGNMENT_FIELD_MIN_LEN as u64, u64::from(alignment))
+    } else {
+        0
+    };
+    let mut out =
+        Vec::with_capacity(APK_ALIGNMENT_FIELD_MIN_LEN + usize::try_from(pad).unwrap_or(0));
     out.extend_from_slice(&EXTRA_APK_ALIGNMENT.to_le_bytes());
     out.extend_from_slice(&u16::try_from(2 + pad).unwrap_or(u16::MAX).to_le_bytes());
     out.extend_from_slice(&alignment.to_le_bytes());

@@ -51,7 +51,9 @@ pub enum Error {
     },
     /// The Central Directory does not lie between the entries and the End of
     /// Central Directory record.
-    #[error("central directory out of range: offset {offset}, size {size}, end record at {eocd_offset}")]
+    #[error(
+        "central directory out of range: offset {offset}, size {size}, end record at {eocd_offset}"
+    )]
     CentralDirectoryOutOfRange {
         /// Start of the Central Directory, from the end record.
         offset: u64,
@@ -84,7 +86,9 @@ pub enum Error {
     #[error("duplicate entry: {0}")]
     DuplicateEntry(EntryName),
     /// The local file header disagrees with the Central Directory.
-    #[error("local header of {name} does not match the central directory: {field} is {local} locally, {central} centrally")]
+    #[error(
+        "local header of {name} does not match the central directory: {field} is {local} locally, {central} centrally"
+    )]
     HeaderMismatch {
         /// The entry.
         name: EntryName,
@@ -174,7 +178,11 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn malformed(what: impl Into<String>, offset: u64, detail: impl Into<String>) -> Self {
+    pub(crate) fn malformed(
+        what: impl Into<String>,
+        offset: u64,
+        detail: impl Into<String>,
+    ) -> Self {
         Self::Malformed { what: what.into(), offset, detail: detail.into() }
     }
 }

@@ -37,7 +37,10 @@ pub(crate) fn inflate_range(
     name: &[u8],
     sink: &mut dyn Write,
 ) -> Result<ContentInfo> {
-    let corrupt = |detail: &str| Error::CorruptData { name: EntryName::from(name), detail: detail.to_owned() };
+    let corrupt = |detail: &str| Error::CorruptData {
+        name: EntryName::from(name),
+        detail: detail.to_owned(),
+    };
     let mut inflater = Inflate::new(false, 15);
     let mut input = vec![0u8; usize::try_from(len).unwrap_or(FEED_CHUNK).clamp(1, FEED_CHUNK)];
     let mut output = vec![0u8; FEED_CHUNK];
@@ -61,17 +64,29 @@ pub(crate) fn inflate_range(
         if produced > 0 {
             let total = inflater.total_out();
             if total > max_out {
-                return Err(Error::SizeMismatch { name: EntryName::from(name), expected: max_out, actual: total });
+                return Err(Error::SizeMismatch {
+                    name: EntryName::from(name),
+                    expected: max_out,
+                    actual: total,
+                });
             }
             let piece = &output[..produced.min(output.len())];
             crc.update(piece);
             sink.write_all(piece)?;
         }
         if status == Status::StreamEnd {
-            return Ok(ContentInfo { size: inflater.total_out(), crc32: crc.finalize(), consumed: inflater.total_in() });
+            return Ok(ContentInfo {
+                size: inflater.total_out(),
+                crc32: crc.finalize(),
+                consumed: inflater.total_in(),
+            });
         }
         if used == 0 && produced == 0 && (in_start < in_end || read == len) {
-            return Err(corrupt(if read == len { "unexpected end of compressed data" } else { "inflater made no progress" }));
+            return Err(corrupt(if read == len {
+                "unexpected end of compressed data"
+            } else {
+                "inflater made no progress"
+            }));
         }
     }
 }
@@ -80,7 +95,12 @@ pub(crate) fn inflate_range(
 ///
 /// # Errors
 /// I/O errors from either side; [`Error::Truncated`] outside the source.
-pub(crate) fn copy_range(src: &dyn DataSource, offset: u64, len: u64, sink: &mut dyn Write) -> Result<ContentInfo> {
+pub(crate) fn copy_range(
+    src: &dyn DataSource,
+    offset: u64,
+    len: u64,
+    sink: &mut dyn Write,
+) -> Result<ContentInfo> {
     let mut w = CrcWriter { inner: sink, crc: crc32fast::Hasher::new(), size: 0 };
     src.feed(offset, len, &mut w)?;
     Ok(ContentInfo { size: w.size, crc32: w.crc.finalize(), consumed: len })
@@ -115,7 +135,10 @@ pub(crate) struct LimitedVec {
 impl Write for LimitedVec {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.data.len() as u64 + buf.len() as u64 > self.limit {
-            return Err(std::io::Error::new(std::io::ErrorKind::OutOfMemory, "entry larger than the read limit"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::OutOfMemory,
+                "entry larger than the read limit",
+            ));
         }
         self.data.extend_from_slice(buf);
         Ok(buf.len())
@@ -151,7 +174,8 @@ mod tests {
         assert!(matches!(err, Error::SizeMismatch { .. }), "{err}");
         let err = inflate_range(&z, 0, clen - 5, u64::MAX, b"x", &mut Vec::new()).unwrap_err();
         assert!(matches!(err, Error::CorruptData { .. }), "{err}");
-        let err = inflate_range(&&[0xffu8; 10][..], 0, 10, u64::MAX, b"x", &mut Vec::new()).unwrap_err();
+        let err =
+            inflate_range(&&[0xffu8; 10][..], 0, 10, u64::MAX, b"x", &mut Vec::new()).unwrap_err();
         assert!(matches!(err, Error::CorruptData { .. }), "{err}");
         assert!(inflate_range(&&[0u8; 0][..], 0, 0, 0, b"x", &mut Vec::new()).is_err());
     }

@@ -19,8 +19,8 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 
 use crate::error::{Error, Result};
 use crate::records::{
-    CentralDirectoryRecord, EXTRA_EXTENDED_TIMESTAMP, EXTRA_JAR_MAGIC, EXTRA_NTFS, EXTRA_ZIP64, METHOD_DEFLATED,
-    METHOD_STORED, le,
+    CentralDirectoryRecord, EXTRA_EXTENDED_TIMESTAMP, EXTRA_JAR_MAGIC, EXTRA_NTFS, EXTRA_ZIP64,
+    METHOD_DEFLATED, METHOD_STORED, le,
 };
 
 /// `ZipEntry.DOSTIME_BEFORE_1980`: the DOS time written for times before 1980.
@@ -216,7 +216,8 @@ fn java_to_dos_time(ldt: &LocalDateTime) -> i64 {
     let hour = i32::try_from(ldt.hour).unwrap_or(0);
     let minute = i32::try_from(ldt.minute).unwrap_or(0);
     let second = i32::try_from(ldt.second).unwrap_or(0);
-    let v = year.wrapping_shl(25) | month << 21 | day << 16 | hour << 11 | minute << 5 | second >> 1;
+    let v =
+        year.wrapping_shl(25) | month << 21 | day << 16 | hour << 11 | minute << 5 | second >> 1;
     i64::from(v) & 0xffff_ffff
 }
 
@@ -281,7 +282,8 @@ impl JavaZipEntry {
     /// The name is not UTF-8 (the JDK rejects the archive: `invalid CEN
     /// header (bad entry name)`).
     pub fn from_central(rec: &CentralDirectoryRecord) -> Result<Self> {
-        let name = String::from_utf8(rec.name.clone()).map_err(|_| java_err("invalid CEN header (bad entry name)"))?;
+        let name = String::from_utf8(rec.name.clone())
+            .map_err(|_| java_err("invalid CEN header (bad entry name)"))?;
         let mut e = Self::new(name)?;
         e.flag = rec.flags;
         e.xdostime = i64::from(rec.last_mod_time) | i64::from(rec.last_mod_date) << 16;
@@ -290,7 +292,8 @@ impl JavaZipEntry {
         e.csize = i64::from(rec.compressed_size);
         e.method = i32::from(rec.method);
         if rec.version_made_by >> 8 == FILE_ATTRIBUTES_UNIX {
-            e.extra_attributes = i32::try_from((rec.external_attributes >> 16) & 0xFFFF).unwrap_or(0);
+            e.extra_attributes =
+                i32::try_from((rec.external_attributes >> 16) & 0xFFFF).unwrap_or(0);
         }
         if !rec.extra.is_empty() {
             e.set_extra0(Some(rec.extra.clone()), true, false);
@@ -315,7 +318,11 @@ impl JavaZipEntry {
             self.mtime = None;
         } else {
             let year = LocalDateTime::from_epoch_millis(millis, zone).year;
-            self.mtime = if (1980..=2099).contains(&year) { None } else { Some(FileTime::from_millis(millis)) };
+            self.mtime = if (1980..=2099).contains(&year) {
+                None
+            } else {
+                Some(FileTime::from_millis(millis))
+            };
         }
     }
 
@@ -659,7 +666,10 @@ pub struct JavaZipWriter<W: Write> {
 
 impl<W: Write> std::fmt::Debug for JavaZipWriter<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JavaZipWriter").field("flavor", &self.flavor).field("written", &self.written).finish_non_exhaustive()
+        f.debug_struct("JavaZipWriter")
+            .field("flavor", &self.flavor)
+            .field("written", &self.written)
+            .finish_non_exhaustive()
     }
 }
 
@@ -779,7 +789,9 @@ impl<W: Write> JavaZipWriter<W> {
         }
         if e.xdostime == -1 {
             let Some((now, zone)) = &self.clock else {
-                return Err(Error::Unsupported("entry without a time and a writer without a clock".into()));
+                return Err(Error::Unsupported(
+                    "entry without a time and a writer without a clock".into(),
+                ));
             };
             e.set_time(*now, zone.as_ref());
         }
@@ -838,7 +850,8 @@ impl<W: Write> JavaZipWriter<W> {
         if !self.current {
             return Err(java_err("no current ZIP entry"));
         }
-        let (method, size) = self.xentries.last().map(|x| (x.entry.method, x.entry.size)).unwrap_or_default();
+        let (method, size) =
+            self.xentries.last().map(|x| (x.entry.method, x.entry.size)).unwrap_or_default();
         if method == i32::from(METHOD_DEFLATED) {
             self.deflate(data, FlushCompress::None)?;
         } else {
@@ -854,13 +867,17 @@ impl<W: Write> JavaZipWriter<W> {
 
     fn deflate(&mut self, mut input: &[u8], flush: FlushCompress) -> Result<()> {
         loop {
-            let Some((_, def)) = self.deflater.as_mut() else { return Err(java_err("invalid compression method")) };
+            let Some((_, def)) = self.deflater.as_mut() else {
+                return Err(java_err("invalid compression method"));
+            };
             let (before_in, before_out) = (def.total_in(), def.total_out());
             let status = def
                 .compress(input, &mut self.buf, flush)
                 .map_err(|e| Error::Unsupported(format!("deflate failed: {e}")))?;
-            let used = usize::try_from(def.total_in() - before_in).unwrap_or(input.len()).min(input.len());
-            let produced = usize::try_from(def.total_out() - before_out).unwrap_or(0).min(self.buf.len());
+            let used =
+                usize::try_from(def.total_in() - before_in).unwrap_or(input.len()).min(input.len());
+            let produced =
+                usize::try_from(def.total_out() - before_out).unwrap_or(0).min(self.buf.len());
             input = &input[used..];
             if produced > 0 {
                 self.out.write_all(&self.buf[..produced])?;
@@ -887,22 +904,32 @@ impl<W: Write> JavaZipWriter<W> {
         }
         let crc = i64::from(self.crc.clone().finalize());
         let Some(x) = self.xentries.last() else { return Ok(()) };
-        let (method, flag, size, csize, ecrc) = (x.entry.method, x.entry.flag, x.entry.size, x.entry.csize, x.entry.crc);
+        let (method, flag, size, csize, ecrc) =
+            (x.entry.method, x.entry.flag, x.entry.size, x.entry.csize, x.entry.crc);
         if method == i32::from(METHOD_DEFLATED) {
             self.deflate(&[], FlushCompress::Finish)?;
-            let Some((_, def)) = self.deflater.as_mut() else { return Err(java_err("invalid compression method")) };
+            let Some((_, def)) = self.deflater.as_mut() else {
+                return Err(java_err("invalid compression method"));
+            };
             let (read, wrote) = (def.total_in(), def.total_out());
             def.reset();
-            let (read, wrote) = (i64::try_from(read).unwrap_or(i64::MAX), i64::try_from(wrote).unwrap_or(i64::MAX));
+            let (read, wrote) =
+                (i64::try_from(read).unwrap_or(i64::MAX), i64::try_from(wrote).unwrap_or(i64::MAX));
             if flag & 8 == 0 {
                 if size != read {
-                    return Err(java_err(format!("invalid entry size (expected {size} but got {read} bytes)")));
+                    return Err(java_err(format!(
+                        "invalid entry size (expected {size} but got {read} bytes)"
+                    )));
                 }
                 if csize != wrote {
-                    return Err(java_err(format!("invalid entry compressed size (expected {csize} but got {wrote} bytes)")));
+                    return Err(java_err(format!(
+                        "invalid entry compressed size (expected {csize} but got {wrote} bytes)"
+                    )));
                 }
                 if ecrc != crc {
-                    return Err(java_err(format!("invalid entry CRC-32 (expected 0x{ecrc:x} but got 0x{crc:x})")));
+                    return Err(java_err(format!(
+                        "invalid entry CRC-32 (expected 0x{ecrc:x} but got 0x{crc:x})"
+                    )));
                 }
             } else {
                 let mut ext = Vec::with_capacity(24);
@@ -932,10 +959,14 @@ impl<W: Write> JavaZipWriter<W> {
         } else {
             let got = self.written - self.locoff;
             if u64::try_from(size).ok() != Some(got) {
-                return Err(java_err(format!("invalid entry size (expected {size} but got {got} bytes)")));
+                return Err(java_err(format!(
+                    "invalid entry size (expected {size} but got {got} bytes)"
+                )));
             }
             if ecrc != crc {
-                return Err(java_err(format!("invalid entry crc-32 (expected 0x{ecrc:x} but got 0x{crc:x})")));
+                return Err(java_err(format!(
+                    "invalid entry crc-32 (expected 0x{ecrc:x} but got 0x{crc:x})"
+                )));
             }
         }
         self.crc = crc32fast::Hasher::new();
@@ -959,7 +990,13 @@ impl<W: Write> JavaZipWriter<W> {
             cen_header(&mut cen, &x.entry, x.offset)?;
         }
         self.emit(&cen)?;
-        let end = end_records(off, self.written - off, self.written, self.xentries.len(), self.comment.as_deref());
+        let end = end_records(
+            off,
+            self.written - off,
+            self.written,
+            self.xentries.len(),
+            self.comment.as_deref(),
+        );
         self.emit(&end)?;
         self.out.flush()?;
         self.finished = true;
@@ -1139,7 +1176,10 @@ fn cen_header(out: &mut Vec<u8>, e: &JavaZipEntry, offset: u64) -> Result<()> {
     w16(out, comment.map_or(0, |c| c.len().min(0xffff) as i64));
     w16(out, 0);
     w16(out, 0);
-    w32(out, if e.extra_attributes > 0 { i64::from(e.extra_attributes.wrapping_shl(16)) } else { 0 });
+    w32(
+        out,
+        if e.extra_attributes > 0 { i64::from(e.extra_attributes.wrapping_shl(16)) } else { 0 },
+    );
     w32(out, off);
     out.extend_from_slice(name);
     if zip64 {
@@ -1247,7 +1287,10 @@ mod tests {
         let d = java_to_extended_dos_time(1_230_768_000_000 - 3_600_000, &FixedOffset(3600));
         assert_eq!(d, 0x3a21_0000);
         let ldt = LocalDateTime::from_epoch_millis(-1, &FixedOffset::UTC);
-        assert_eq!((ldt.year, ldt.month, ldt.day, ldt.hour, ldt.minute, ldt.second), (1969, 12, 31, 23, 59, 59));
+        assert_eq!(
+            (ldt.year, ldt.month, ldt.day, ldt.hour, ldt.minute, ldt.second),
+            (1969, 12, 31, 23, 59, 59)
+        );
     }
 
     #[test]
@@ -1264,7 +1307,10 @@ mod tests {
         let mut e = JavaZipEntry::new("a").unwrap();
         let extra = vec![0x55, 0x54, 9, 0, 3, 1, 0, 0, 0, 2, 0, 0, 0];
         e.set_extra(Some(extra)).unwrap();
-        assert_eq!(e.times(), (Some(FileTime::from_seconds(1)), Some(FileTime::from_seconds(2)), None));
+        assert_eq!(
+            e.times(),
+            (Some(FileTime::from_seconds(1)), Some(FileTime::from_seconds(2)), None)
+        );
         assert_eq!(extra_len(e.extra()), 0);
         assert!(has_jar_magic(&[0xfe, 0xca, 0, 0]));
         assert!(!has_jar_magic(&[0x01, 0x00, 9]));
@@ -1274,6 +1320,9 @@ mod tests {
     fn file_time_conversions() {
         assert_eq!(FileTime::from_millis(-1500).to_seconds(), -1);
         assert_eq!(FileTime::from_seconds(i64::MAX / 10).to_micros(), i64::MAX);
-        assert_eq!(FileTime::from_windows(FileTime::from_seconds(10).to_windows()).to_seconds(), 10);
+        assert_eq!(
+            FileTime::from_windows(FileTime::from_seconds(10).to_windows()).to_seconds(),
+            10
+        );
     }
 }

@@ -40,7 +40,8 @@ pub mod zipalign;
 pub use crate::error::{EntryName, Error, Result};
 pub use crate::inflate::ContentInfo;
 pub use crate::read::{
-    Compression, Entry, MethodRule, ReadOptions, ZipArchive, ZipSections, Zip64Sections, find_eocd, find_sections,
+    Compression, Entry, MethodRule, ReadOptions, Zip64Sections, ZipArchive, ZipSections, find_eocd,
+    find_sections,
 };
 pub use crate::records::{CentralDirectoryRecord, DataDescriptor, Eocd, LocalFileHeader};
 pub use crate::source::{Chain, DataSource, FEED_CHUNK, FileSource, Slice, read_vec};

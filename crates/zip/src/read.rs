@@ -12,8 +12,9 @@ use std::ops::Range;
 use crate::error::{EntryName, Error, Result};
 use crate::inflate::{ContentInfo, LimitedVec, copy_range, inflate_range};
 use crate::records::{
-    CentralDirectoryRecord, DataDescriptor, EXTRA_ZIP64, Eocd, FLAG_DATA_DESCRIPTOR, FLAG_ENCRYPTED, LocalFileHeader,
-    METHOD_DEFLATED, METHOD_STORED, ZIP64_MAGIC_16, ZIP64_MAGIC_32, Zip64Eocd, Zip64Locator, extra_fields, le,
+    CentralDirectoryRecord, DataDescriptor, EXTRA_ZIP64, Eocd, FLAG_DATA_DESCRIPTOR,
+    FLAG_ENCRYPTED, LocalFileHeader, METHOD_DEFLATED, METHOD_STORED, ZIP64_MAGIC_16,
+    ZIP64_MAGIC_32, Zip64Eocd, Zip64Locator, extra_fields, le,
 };
 use crate::source::{DataSource, read_vec};
 
@@ -218,7 +219,9 @@ pub fn find_eocd(src: &dyn DataSource) -> Result<Option<u64>> {
     }
     // Most archives have no comment: try that first with a 22-byte read.
     let tail = read_vec(src, size - min, Eocd::HEADER_LEN)?;
-    if le::u32_at(&tail, 0) == Some(crate::records::EOCD_SIGNATURE) && le::u16_at(&tail, Eocd::COMMENT_LENGTH_OFFSET) == Some(0) {
+    if le::u32_at(&tail, 0) == Some(crate::records::EOCD_SIGNATURE)
+        && le::u16_at(&tail, Eocd::COMMENT_LENGTH_OFFSET) == Some(0)
+    {
         return Ok(Some(size - min));
     }
     let max_comment = (size - min).min(u64::from(u16::MAX));
@@ -229,7 +232,8 @@ pub fn find_eocd(src: &dyn DataSource) -> Result<Option<u64>> {
     for comment_len in 0..=usize::try_from(max_comment).unwrap_or(0) {
         let at = last - comment_len;
         if le::u32_at(&buf, at) == Some(crate::records::EOCD_SIGNATURE)
-            && le::u16_at(&buf, at + Eocd::COMMENT_LENGTH_OFFSET).map(usize::from) == Some(comment_len)
+            && le::u16_at(&buf, at + Eocd::COMMENT_LENGTH_OFFSET).map(usize::from)
+                == Some(comment_len)
         {
             return Ok(Some(start + at as u64));
         }
@@ -261,13 +265,22 @@ pub fn find_sections(src: &dyn DataSource, opts: &ReadOptions) -> Result<ZipSect
         || sections.eocd.cd_offset == ZIP64_MAGIC_32;
     if opts.zip64 && saturated && eocd_offset >= Zip64Locator::LEN as u64 {
         let locator_offset = eocd_offset - Zip64Locator::LEN as u64;
-        if let Some(locator) = Zip64Locator::parse(&read_vec(src, locator_offset, Zip64Locator::LEN)?) {
+        if let Some(locator) =
+            Zip64Locator::parse(&read_vec(src, locator_offset, Zip64Locator::LEN)?)
+        {
             sections.zip64 = Some(read_zip64(src, locator, locator_offset)?);
         }
     }
     if let Some(z) = &sections.zip64 {
-        if z.eocd.disk_number != 0 || z.eocd.cd_disk != 0 || z.eocd.entries_on_disk != z.eocd.entries_total {
-            return Err(Error::malformed("ZIP64 end of central directory record", z.eocd_offset, "multi-disk archive"));
+        if z.eocd.disk_number != 0
+            || z.eocd.cd_disk != 0
+            || z.eocd.entries_on_disk != z.eocd.entries_total
+        {
+            return Err(Error::malformed(
+                "ZIP64 end of central directory record",
+                z.eocd_offset,
+                "multi-disk archive",
+            ));
         }
         if sections.eocd.cd_offset == ZIP64_MAGIC_32 {
             sections.cd_offset = z.eocd.cd_offset;
@@ -280,8 +293,11 @@ pub fn find_sections(src: &dyn DataSource, opts: &ReadOptions) -> Result<ZipSect
         }
     }
     let end = sections.end_records_offset();
-    let out_of_range =
-        || Error::CentralDirectoryOutOfRange { offset: sections.cd_offset, size: sections.cd_size, eocd_offset: end };
+    let out_of_range = || Error::CentralDirectoryOutOfRange {
+        offset: sections.cd_offset,
+        size: sections.cd_size,
+        eocd_offset: end,
+    };
     let cd_end = sections.cd_offset.checked_add(sections.cd_size).ok_or_else(out_of_range)?;
     if sections.cd_offset > end || cd_end > end {
         return Err(out_of_range());
@@ -289,18 +305,27 @@ pub fn find_sections(src: &dyn DataSource, opts: &ReadOptions) -> Result<ZipSect
     Ok(sections)
 }
 
-fn read_zip64(src: &dyn DataSource, locator: Zip64Locator, locator_offset: u64) -> Result<Zip64Sections> {
+fn read_zip64(
+    src: &dyn DataSource,
+    locator: Zip64Locator,
+    locator_offset: u64,
+) -> Result<Zip64Sections> {
     let what = "ZIP64 end of central directory record";
     let at = locator.eocd_offset;
     if at.checked_add(Zip64Eocd::HEADER_LEN as u64).is_none_or(|end| end > locator_offset) {
         return Err(Error::malformed(what, at, "record out of range"));
     }
     let fixed = read_vec(src, at, Zip64Eocd::HEADER_LEN)?;
-    let len = Zip64Eocd::record_len(&fixed).ok_or_else(|| Error::malformed(what, at, "bad signature or size"))?;
-    if len < Zip64Eocd::HEADER_LEN as u64 || at.checked_add(len).is_none_or(|end| end > locator_offset) || len > 1 << 20 {
+    let len = Zip64Eocd::record_len(&fixed)
+        .ok_or_else(|| Error::malformed(what, at, "bad signature or size"))?;
+    if len < Zip64Eocd::HEADER_LEN as u64
+        || at.checked_add(len).is_none_or(|end| end > locator_offset)
+        || len > 1 << 20
+    {
         return Err(Error::malformed(what, at, "bad size"));
     }
-    let rec = Zip64Eocd::parse(&read_vec(src, at, usize::try_from(len).unwrap_or(usize::MAX))?, at)?;
+    let rec =
+        Zip64Eocd::parse(&read_vec(src, at, usize::try_from(len).unwrap_or(usize::MAX))?, at)?;
     Ok(Zip64Sections { eocd_offset: at, eocd: rec, locator_offset, locator })
 }
 
@@ -425,19 +450,37 @@ impl Entry {
     ///
     /// # Errors
     /// [`Error::CorruptData`], [`Error::SizeMismatch`], [`Error::CrcMismatch`], I/O errors.
-    pub fn read_to(&self, src: &dyn DataSource, sink: &mut dyn Write, verify_crc: bool) -> Result<ContentInfo> {
+    pub fn read_to(
+        &self,
+        src: &dyn DataSource,
+        sink: &mut dyn Write,
+        verify_crc: bool,
+    ) -> Result<ContentInfo> {
         self.usable()?;
         let info = match self.compression {
             Compression::Stored => copy_range(src, self.data_offset, self.data_len, sink)?,
-            Compression::Deflated => {
-                inflate_range(src, self.data_offset, self.data_len, self.uncompressed_size, self.name(), sink)?
-            }
+            Compression::Deflated => inflate_range(
+                src,
+                self.data_offset,
+                self.data_len,
+                self.uncompressed_size,
+                self.name(),
+                sink,
+            )?,
         };
         if info.size != self.uncompressed_size {
-            return Err(Error::SizeMismatch { name: self.name().into(), expected: self.uncompressed_size, actual: info.size });
+            return Err(Error::SizeMismatch {
+                name: self.name().into(),
+                expected: self.uncompressed_size,
+                actual: info.size,
+            });
         }
         if verify_crc && info.crc32 != self.central.crc32 {
-            return Err(Error::CrcMismatch { name: self.name().into(), expected: self.central.crc32, actual: info.crc32 });
+            return Err(Error::CrcMismatch {
+                name: self.name().into(),
+                expected: self.central.crc32,
+                actual: info.crc32,
+            });
         }
         Ok(info)
     }
@@ -447,10 +490,19 @@ impl Entry {
     ///
     /// # Errors
     /// [`Error::LimitExceeded`] and the errors of [`Entry::read_to`].
-    pub fn read_to_vec(&self, src: &dyn DataSource, limit: u64, verify_crc: bool) -> Result<Vec<u8>> {
+    pub fn read_to_vec(
+        &self,
+        src: &dyn DataSource,
+        limit: u64,
+        verify_crc: bool,
+    ) -> Result<Vec<u8>> {
         self.usable()?;
         if self.uncompressed_size > limit {
-            return Err(Error::LimitExceeded { what: "entry size", value: self.uncompressed_size, limit });
+            return Err(Error::LimitExceeded {
+                what: "entry size",
+                value: self.uncompressed_size,
+                limit,
+            });
         }
         let cap = usize::try_from(self.uncompressed_size).unwrap_or(0).min(1 << 20);
         let mut sink = LimitedVec { data: Vec::with_capacity(cap), limit };
@@ -508,7 +560,12 @@ impl ZipArchive {
     ///
     /// # Errors
     /// As [`Entry::read_to`].
-    pub fn read_entry(&self, src: &dyn DataSource, entry: &Entry, sink: &mut dyn Write) -> Result<ContentInfo> {
+    pub fn read_entry(
+        &self,
+        src: &dyn DataSource,
+        entry: &Entry,
+        sink: &mut dyn Write,
+    ) -> Result<ContentInfo> {
         entry.read_to(src, sink, self.options.verify_crc)
     }
 
@@ -516,7 +573,12 @@ impl ZipArchive {
     ///
     /// # Errors
     /// As [`Entry::read_to_vec`].
-    pub fn read_entry_to_vec(&self, src: &dyn DataSource, entry: &Entry, limit: u64) -> Result<Vec<u8>> {
+    pub fn read_entry_to_vec(
+        &self,
+        src: &dyn DataSource,
+        entry: &Entry,
+        limit: u64,
+    ) -> Result<Vec<u8>> {
         entry.read_to_vec(src, limit, self.options.verify_crc)
     }
 
@@ -530,11 +592,15 @@ impl ZipArchive {
             }
         }
         if self.options.reject_overlaps {
-            let mut order: Vec<&Entry> = self.entries.iter().filter(|e| e.defect.is_none()).collect();
+            let mut order: Vec<&Entry> =
+                self.entries.iter().filter(|e| e.defect.is_none()).collect();
             order.sort_by_key(|e| e.local_header_offset);
             for pair in order.windows(2) {
                 if pair[1].local_header_offset < pair[0].record_end {
-                    return Err(Error::OverlappingEntries { first: pair[0].name().into(), second: pair[1].name().into() });
+                    return Err(Error::OverlappingEntries {
+                        first: pair[0].name().into(),
+                        second: pair[1].name().into(),
+                    });
                 }
             }
         }
@@ -542,12 +608,24 @@ impl ZipArchive {
     }
 }
 
-fn parse_central_directory(src: &dyn DataSource, s: &ZipSections, opts: &ReadOptions) -> Result<Vec<Entry>> {
+fn parse_central_directory(
+    src: &dyn DataSource,
+    s: &ZipSections,
+    opts: &ReadOptions,
+) -> Result<Vec<Entry>> {
     if s.cd_size > opts.max_central_directory_size {
-        return Err(Error::LimitExceeded { what: "central directory size", value: s.cd_size, limit: opts.max_central_directory_size });
+        return Err(Error::LimitExceeded {
+            what: "central directory size",
+            value: s.cd_size,
+            limit: opts.max_central_directory_size,
+        });
     }
     if s.cd_records > opts.max_entries {
-        return Err(Error::LimitExceeded { what: "entry count", value: s.cd_records, limit: opts.max_entries });
+        return Err(Error::LimitExceeded {
+            what: "entry count",
+            value: s.cd_records,
+            limit: opts.max_entries,
+        });
     }
     // Every record takes at least 46 bytes, so a count the directory cannot
     // hold is rejected before anything is allocated for it.
@@ -564,12 +642,15 @@ fn parse_central_directory(src: &dyn DataSource, s: &ZipSections, opts: &ReadOpt
     let mut pos = 0usize;
     for index in 0..count {
         let offset = s.cd_offset + pos as u64;
-        let (rec, len) = CentralDirectoryRecord::parse(&cd[pos..], offset).map_err(|e| match e {
-            Error::Malformed { detail, .. } => {
-                Error::malformed(format!("central directory record #{}", index + 1), offset, detail)
-            }
-            other => other,
-        })?;
+        let (rec, len) =
+            CentralDirectoryRecord::parse(&cd[pos..], offset).map_err(|e| match e {
+                Error::Malformed { detail, .. } => Error::malformed(
+                    format!("central directory record #{}", index + 1),
+                    offset,
+                    detail,
+                ),
+                other => other,
+            })?;
         pos += len;
         entries.push(parse_entry(src, s, opts, rec, offset)?);
     }
@@ -593,26 +674,52 @@ fn parse_entry(
     let name = || EntryName::from(central.name.as_slice());
     let (compressed_size, uncompressed_size, local_header_offset) = if opts.zip64 {
         central.zip64_resolved().map_err(|_| {
-            Error::malformed(format!("central directory record of {}", name()), central_offset, "ZIP64 value missing from the extra field")
+            Error::malformed(
+                format!("central directory record of {}", name()),
+                central_offset,
+                "ZIP64 value missing from the extra field",
+            )
         })?
     } else {
-        (u64::from(central.compressed_size), u64::from(central.uncompressed_size), u64::from(central.local_header_offset))
+        (
+            u64::from(central.compressed_size),
+            u64::from(central.uncompressed_size),
+            u64::from(central.local_header_offset),
+        )
     };
     if opts.reject_encrypted && central.flags & FLAG_ENCRYPTED != 0 {
         return Err(Error::Encrypted(name()));
     }
     let compression = match (opts.methods, central.method) {
         (_, METHOD_STORED) => Compression::Stored,
-        (MethodRule::NonStoredIsDeflated, _) | (MethodRule::StoredOrDeflated, METHOD_DEFLATED) => Compression::Deflated,
-        (MethodRule::StoredOrDeflated, method) => return Err(Error::UnsupportedCompression { name: name(), method }),
+        (MethodRule::NonStoredIsDeflated, _) | (MethodRule::StoredOrDeflated, METHOD_DEFLATED) => {
+            Compression::Deflated
+        }
+        (MethodRule::StoredOrDeflated, method) => {
+            return Err(Error::UnsupportedCompression { name: name(), method });
+        }
     };
-    let local = parse_local(src, s, opts, &central, compressed_size, uncompressed_size, local_header_offset, compression);
+    let local = parse_local(
+        src,
+        s,
+        opts,
+        &central,
+        compressed_size,
+        uncompressed_size,
+        local_header_offset,
+        compression,
+    );
     let (local, data_offset, data_len, descriptor, record_end, defect) = match local {
         Ok(l) => (l.header, l.data_offset, l.data_len, l.descriptor, l.record_end, None),
         Err(Error::Io(e)) => return Err(Error::Io(e)),
-        Err(e) if opts.defer_local_errors => {
-            (LocalFileHeader::default(), local_header_offset, 0, None, local_header_offset, Some(e.to_string()))
-        }
+        Err(e) if opts.defer_local_errors => (
+            LocalFileHeader::default(),
+            local_header_offset,
+            0,
+            None,
+            local_header_offset,
+            Some(e.to_string()),
+        ),
         Err(e) => return Err(e),
     };
     Ok(Entry {
@@ -639,7 +746,10 @@ struct LocalPart {
     record_end: u64,
 }
 
-#[expect(clippy::too_many_arguments, reason = "the resolved central values an entry's local record is checked against")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the resolved central values an entry's local record is checked against"
+)]
 fn parse_local(
     src: &dyn DataSource,
     s: &ZipSections,
@@ -651,16 +761,25 @@ fn parse_local(
     compression: Compression,
 ) -> Result<LocalPart> {
     let name = || EntryName::from(central.name.as_slice());
-    let beyond = |end: u64| Error::EntryBeyondCentralDirectory { name: name(), end, cd_offset: s.cd_offset };
+    let beyond =
+        |end: u64| Error::EntryBeyondCentralDirectory { name: name(), end, cd_offset: s.cd_offset };
 
     // The local header: fixed part, then name and extra.
-    let fixed_end = local_header_offset.checked_add(LocalFileHeader::HEADER_LEN as u64).ok_or_else(|| beyond(u64::MAX))?;
+    let fixed_end = local_header_offset
+        .checked_add(LocalFileHeader::HEADER_LEN as u64)
+        .ok_or_else(|| beyond(u64::MAX))?;
     if fixed_end > s.cd_offset {
         return Err(beyond(fixed_end));
     }
     let fixed = read_vec(src, local_header_offset, LocalFileHeader::HEADER_LEN)?;
     let (mut local, nlen, elen) = LocalFileHeader::parse_fixed(&fixed, local_header_offset)
-        .map_err(|_| Error::malformed(format!("local file header of {}", name()), local_header_offset, "bad signature"))?;
+        .map_err(|_| {
+            Error::malformed(
+                format!("local file header of {}", name()),
+                local_header_offset,
+                "bad signature",
+            )
+        })?;
     let header_end = fixed_end + u64::from(nlen) + u64::from(elen);
     if header_end > s.cd_offset {
         return Err(beyond(header_end));
@@ -672,10 +791,18 @@ fn parse_local(
     let has_dd = local.flags & FLAG_DATA_DESCRIPTOR != 0;
     if opts.check_local_headers {
         if local.name != central.name {
-            return Err(Error::NameMismatch { central: name(), local: local.name.as_slice().into() });
+            return Err(Error::NameMismatch {
+                central: name(),
+                local: local.name.as_slice().into(),
+            });
         }
         if has_dd != central.has_data_descriptor() {
-            return Err(mismatch(central, "data descriptor flag", u64::from(has_dd), u64::from(central.has_data_descriptor())));
+            return Err(mismatch(
+                central,
+                "data descriptor flag",
+                u64::from(has_dd),
+                u64::from(central.has_data_descriptor()),
+            ));
         }
         if !has_dd {
             let (lc, lu) = local_sizes(&local, opts.zip64);
@@ -691,12 +818,21 @@ fn parse_local(
         }
     }
     if opts.check_local_method && local.method != central.method {
-        return Err(mismatch(central, "compression method", local.method.into(), central.method.into()));
+        return Err(mismatch(
+            central,
+            "compression method",
+            local.method.into(),
+            central.method.into(),
+        ));
     }
-    if opts.check_stored_sizes && compression == Compression::Stored && compressed_size != uncompressed_size {
+    if opts.check_stored_sizes
+        && compression == Compression::Stored
+        && compressed_size != uncompressed_size
+    {
         return Err(mismatch(central, "stored size", compressed_size, uncompressed_size));
     }
-    let data_len = if compression == Compression::Stored { uncompressed_size } else { compressed_size };
+    let data_len =
+        if compression == Compression::Stored { uncompressed_size } else { compressed_size };
     let data_offset = header_end;
     let data_end = data_offset.checked_add(data_len).ok_or_else(|| beyond(u64::MAX))?;
     if data_end > s.cd_offset {
@@ -716,7 +852,9 @@ fn parse_local(
             return Err(beyond(data_end + dd.encoded_len() as u64));
         }
         if opts.check_data_descriptors
-            && (dd.crc32 != central.crc32 || dd.compressed_size != compressed_size || dd.uncompressed_size != uncompressed_size)
+            && (dd.crc32 != central.crc32
+                || dd.compressed_size != compressed_size
+                || dd.uncompressed_size != uncompressed_size)
         {
             return Err(mismatch(central, "data descriptor", dd.compressed_size, compressed_size));
         }
@@ -726,8 +864,18 @@ fn parse_local(
     Ok(LocalPart { header: local, data_offset, data_len, descriptor, record_end })
 }
 
-fn mismatch(central: &CentralDirectoryRecord, field: &'static str, local: u64, central_value: u64) -> Error {
-    Error::HeaderMismatch { name: central.name.as_slice().into(), field, local, central: central_value }
+fn mismatch(
+    central: &CentralDirectoryRecord,
+    field: &'static str,
+    local: u64,
+    central_value: u64,
+) -> Error {
+    Error::HeaderMismatch {
+        name: central.name.as_slice().into(),
+        field,
+        local,
+        central: central_value,
+    }
 }
 
 /// The local header's sizes, with ZIP64 values from its extra field.

@@ -86,7 +86,8 @@ use le::{put16, put32, put64, u16_at, u32_at, u64_at};
 
 /// Length of a variable field, which the format stores in 16 bits.
 fn len16(what: &'static str, len: usize) -> Result<u16> {
-    u16::try_from(len).map_err(|_| Error::Unsupported(format!("{what} of {len} bytes (the limit is 65535)")))
+    u16::try_from(len)
+        .map_err(|_| Error::Unsupported(format!("{what} of {len} bytes (the limit is 65535)")))
 }
 
 /// A Central Directory file header.
@@ -167,7 +168,9 @@ impl CentralDirectoryRecord {
         }
         let (nlen, elen, clen) = (usize::from(f16(28)), usize::from(f16(30)), usize::from(f16(32)));
         let total = Self::HEADER_LEN + nlen + elen + clen;
-        let var = buf.get(Self::HEADER_LEN..total).ok_or_else(|| bad("name, extra or comment beyond the central directory"))?;
+        let var = buf
+            .get(Self::HEADER_LEN..total)
+            .ok_or_else(|| bad("name, extra or comment beyond the central directory"))?;
         let rec = Self {
             version_made_by: f16(4),
             version_needed: f16(6),
@@ -200,7 +203,11 @@ impl CentralDirectoryRecord {
     /// # Errors
     /// [`Error::Unsupported`] when the name, extra or comment is longer than 65535 bytes.
     pub fn write_to(&self, out: &mut Vec<u8>) -> Result<()> {
-        let (n, e, c) = (len16("name", self.name.len())?, len16("extra field", self.extra.len())?, len16("comment", self.comment.len())?);
+        let (n, e, c) = (
+            len16("name", self.name.len())?,
+            len16("extra field", self.extra.len())?,
+            len16("comment", self.comment.len())?,
+        );
         put32(out, CENTRAL_DIRECTORY_SIGNATURE);
         put16(out, self.version_made_by);
         put16(out, self.version_needed);
@@ -234,20 +241,35 @@ impl CentralDirectoryRecord {
         let need_u = self.uncompressed_size == ZIP64_MAGIC_32;
         let need_c = self.compressed_size == ZIP64_MAGIC_32;
         let need_o = self.local_header_offset == ZIP64_MAGIC_32;
-        let mut out = (u64::from(self.compressed_size), u64::from(self.uncompressed_size), u64::from(self.local_header_offset));
+        let mut out = (
+            u64::from(self.compressed_size),
+            u64::from(self.uncompressed_size),
+            u64::from(self.local_header_offset),
+        );
         if !(need_u || need_c || need_o) {
             return Ok(out);
         }
-        let data = extra_fields(&self.extra).find(|f| f.id == EXTRA_ZIP64).map(|f| f.data).ok_or_else(|| {
-            Error::malformed(format!("central directory record of {}", String::from_utf8_lossy(&self.name)), 0, "ZIP64 value without a ZIP64 extra field")
-        })?;
+        let data = extra_fields(&self.extra)
+            .find(|f| f.id == EXTRA_ZIP64)
+            .map(|f| f.data)
+            .ok_or_else(|| {
+                Error::malformed(
+                    format!("central directory record of {}", String::from_utf8_lossy(&self.name)),
+                    0,
+                    "ZIP64 value without a ZIP64 extra field",
+                )
+            })?;
         let mut at = 0usize;
         let mut take = |need: bool| -> Result<Option<u64>> {
             if !need {
                 return Ok(None);
             }
             let v = u64_at(data, at).ok_or_else(|| {
-                Error::malformed(format!("ZIP64 extra field of {}", String::from_utf8_lossy(&self.name)), 0, "too short")
+                Error::malformed(
+                    format!("ZIP64 extra field of {}", String::from_utf8_lossy(&self.name)),
+                    0,
+                    "too short",
+                )
             })?;
             at += 8;
             Ok(Some(v))
@@ -363,7 +385,9 @@ impl LocalFileHeader {
         let (mut h, n, e) = Self::parse_fixed(buf, offset)?;
         let (n, e) = (usize::from(n), usize::from(e));
         let end = Self::HEADER_LEN + n + e;
-        let var = buf.get(Self::HEADER_LEN..end).ok_or_else(|| Error::malformed("local file header", offset, "truncated name or extra field"))?;
+        let var = buf.get(Self::HEADER_LEN..end).ok_or_else(|| {
+            Error::malformed("local file header", offset, "truncated name or extra field")
+        })?;
         h.name = var[..n].to_vec();
         h.extra = var[n..].to_vec();
         Ok((h, end))
@@ -473,8 +497,10 @@ impl DataDescriptor {
             put64(out, self.compressed_size);
             put64(out, self.uncompressed_size);
         } else {
-            let c = u32::try_from(self.compressed_size).map_err(|_| Error::Unsupported("data descriptor size needs ZIP64".into()))?;
-            let u = u32::try_from(self.uncompressed_size).map_err(|_| Error::Unsupported("data descriptor size needs ZIP64".into()))?;
+            let c = u32::try_from(self.compressed_size)
+                .map_err(|_| Error::Unsupported("data descriptor size needs ZIP64".into()))?;
+            let u = u32::try_from(self.uncompressed_size)
+                .map_err(|_| Error::Unsupported("data descriptor size needs ZIP64".into()))?;
             put32(out, c);
             put32(out, u);
         }
@@ -533,7 +559,9 @@ impl Eocd {
             return Err(bad("bad signature"));
         }
         let clen = usize::from(f16(20));
-        let comment = buf.get(Self::HEADER_LEN..Self::HEADER_LEN + clen).ok_or_else(|| bad("comment beyond the end of the file"))?;
+        let comment = buf
+            .get(Self::HEADER_LEN..Self::HEADER_LEN + clen)
+            .ok_or_else(|| bad("comment beyond the end of the file"))?;
         Ok(Self {
             disk_number: f16(4),
             cd_disk: f16(6),
@@ -586,7 +614,8 @@ impl Eocd {
     /// # Errors
     /// [`Error::Unsupported`] when `offset` needs ZIP64.
     pub fn with_cd_offset(&self, offset: u64) -> Result<Self> {
-        let cd_offset = u32::try_from(offset).map_err(|_| Error::Unsupported("central directory offset needs ZIP64".into()))?;
+        let cd_offset = u32::try_from(offset)
+            .map_err(|_| Error::Unsupported("central directory offset needs ZIP64".into()))?;
         Ok(Self { cd_offset, ..self.clone() })
     }
 }
@@ -692,7 +721,11 @@ impl Zip64Locator {
         if u32_at(buf, 0)? != ZIP64_LOCATOR_SIGNATURE {
             return None;
         }
-        Some(Self { eocd_disk: u32_at(buf, 4)?, eocd_offset: u64_at(buf, 8)?, total_disks: u32_at(buf, 16)? })
+        Some(Self {
+            eocd_disk: u32_at(buf, 4)?,
+            eocd_offset: u64_at(buf, 8)?,
+            total_disks: u32_at(buf, 16)?,
+        })
     }
 
     /// Appends the locator's bytes to `out`.
@@ -806,7 +839,13 @@ mod tests {
 
     #[test]
     fn data_descriptor_forms() {
-        let dd = DataDescriptor { signature: true, zip64: false, crc32: 1, compressed_size: 2, uncompressed_size: 3 };
+        let dd = DataDescriptor {
+            signature: true,
+            zip64: false,
+            crc32: 1,
+            compressed_size: 2,
+            uncompressed_size: 3,
+        };
         let mut v = Vec::new();
         dd.write_to(&mut v).unwrap();
         assert_eq!(v.len(), 16);

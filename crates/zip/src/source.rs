@@ -246,7 +246,9 @@ impl<'a> Chain<'a> {
     pub fn new(parts: Vec<&'a dyn DataSource>) -> Result<Self> {
         let mut size = 0u64;
         for p in &parts {
-            size = size.checked_add(p.size()).ok_or_else(|| Error::Unsupported("chained source too large".into()))?;
+            size = size
+                .checked_add(p.size())
+                .ok_or_else(|| Error::Unsupported("chained source too large".into()))?;
         }
         Ok(Self { parts, size })
     }

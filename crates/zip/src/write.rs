@@ -53,7 +53,10 @@ impl<W: Write> ZipWriter<W> {
     /// # Errors
     /// [`Error::Truncated`] outside the source; I/O errors.
     pub fn copy_from(&mut self, src: &dyn DataSource, range: Range<u64>) -> Result<()> {
-        let len = range.end.checked_sub(range.start).ok_or_else(|| Error::Unsupported("reversed range".into()))?;
+        let len = range
+            .end
+            .checked_sub(range.start)
+            .ok_or_else(|| Error::Unsupported("reversed range".into()))?;
         src.feed(range.start, len, &mut self.out)?;
         self.position += len;
         Ok(())
@@ -101,7 +104,12 @@ impl<W: Write> ZipWriter<W> {
     ///
     /// # Errors
     /// [`Error::Unsupported`] when the new offset needs ZIP64; I/O errors.
-    pub fn copy_entry(&mut self, src: &dyn DataSource, entry: &Entry, local_extra: Option<&[u8]>) -> Result<u64> {
+    pub fn copy_entry(
+        &mut self,
+        src: &dyn DataSource,
+        entry: &Entry,
+        local_extra: Option<&[u8]>,
+    ) -> Result<u64> {
         let at = self.position;
         let mut central = entry.central.clone();
         central.local_header_offset = u32::try_from(at)
@@ -157,14 +165,21 @@ impl<W: Write> ZipWriter<W> {
 /// [`Error::Unsupported`] when a value needs ZIP64.
 pub fn eocd_for(count: usize, cd_offset: u64, cd_size: u64, comment: &[u8]) -> Result<Eocd> {
     let zip64 = |what: &str| Error::Unsupported(format!("{what} needs ZIP64"));
-    let n = u16::try_from(count).ok().filter(|&n| n != u16::MAX).ok_or_else(|| zip64("entry count"))?;
+    let n =
+        u16::try_from(count).ok().filter(|&n| n != u16::MAX).ok_or_else(|| zip64("entry count"))?;
     Ok(Eocd {
         disk_number: 0,
         cd_disk: 0,
         entries_on_disk: n,
         entries_total: n,
-        cd_size: u32::try_from(cd_size).ok().filter(|&v| v != u32::MAX).ok_or_else(|| zip64("central directory size"))?,
-        cd_offset: u32::try_from(cd_offset).ok().filter(|&v| v != u32::MAX).ok_or_else(|| zip64("central directory offset"))?,
+        cd_size: u32::try_from(cd_size)
+            .ok()
+            .filter(|&v| v != u32::MAX)
+            .ok_or_else(|| zip64("central directory size"))?,
+        cd_offset: u32::try_from(cd_offset)
+            .ok()
+            .filter(|&v| v != u32::MAX)
+            .ok_or_else(|| zip64("central directory offset"))?,
         comment: comment.to_vec(),
     })
 }

@@ -11,13 +11,16 @@
 //! STORED data), copies the data and a 16-byte data descriptor raw, and drops
 //! the archive comment. This module follows that code path for path, so that
 //! the output bytes, the check verdicts and the failures are the same.
+//!
+//! `-z` (Zopfli recompression) is not here: no Zopfli available to Rust
+//! reproduces Debian's libzopfli 1.0.3 byte for byte (see `docs/formats.md`).
 
 use std::io::Write;
 
-use zlib_rs::{Inflate, InflateFlush, Status};
-
 use crate::error::{Error, Result};
-use crate::records::{CentralDirectoryRecord, EOCD_SIGNATURE, FLAG_DATA_DESCRIPTOR, LocalFileHeader, le};
+use crate::records::{
+    CentralDirectoryRecord, EOCD_SIGNATURE, FLAG_DATA_DESCRIPTOR, LocalFileHeader, le,
+};
 use crate::source::{DataSource, read_vec};
 
 /// `EndOfCentralDir::kMaxEOCDSearch`: the comment limit plus the record.
@@ -26,10 +29,6 @@ const MAX_EOCD_SEARCH: u64 = 65_535 + 22;
 const DATA_DESCRIPTOR_LEN: u64 = 16;
 /// zipalign's `kPageAlignment` for `-p`.
 const PAGE_ALIGNMENT: i64 = 4096;
-/// libziparchive's inflate reads compressed data in pieces of this size.
-const INFLATE_CHUNK: usize = 32_768;
-/// libzopfli's `ZOPFLI_MASTER_BLOCK_SIZE`.
-const ZOPFLI_MASTER_BLOCK: usize = 1_000_000;
 
 /// One entry as zipalign's `ZipEntry` holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +44,10 @@ impl AlignEntry {
     /// local header's own name and extra lengths.
     #[must_use]
     pub fn file_offset(&self) -> i64 {
-        i64::from(self.central.local_header_offset) + 30 + self.local.name.len() as i64 + self.local.extra.len() as i64
+        i64::from(self.central.local_header_offset)
+            + 30
+            + self.local.name.len() as i64
+            + self.local.extra.len() as i64
     }
 
     /// `isCompressed()`: any method but STORED.
@@ -121,7 +123,10 @@ fn open_inner(src: &dyn DataSource) -> Result<AlignArchive> {
     let start = size - amount;
     let buf = read_vec(src, start, usize::try_from(amount).unwrap_or(0))?;
     // The last end signature in the window, whether or not a comment fits it.
-    let i = (0..=buf.len() - 4).rev().find(|&i| le::u32_at(&buf, i) == Some(EOCD_SIGNATURE)).ok_or(Error::NotZip)?;
+    let i = (0..=buf.len() - 4)
+        .rev()
+        .find(|&i| le::u32_at(&buf, i) == Some(EOCD_SIGNATURE))
+        .ok_or(Error::NotZip)?;
     let eocd = &buf[i..];
     if eocd.len() < 22 {
         return Err(Error::NotZip);
@@ -141,12 +146,23 @@ fn open_inner(src: &dyn DataSource) -> Result<AlignArchive> {
             + usize::from(le::u16_at(&fixed, 30).unwrap_or(0))
             + usize::from(le::u16_at(&fixed, 32).unwrap_or(0));
         let mut rec_bytes = fixed;
-        rec_bytes.extend_from_slice(&read_vec(src, pos + CentralDirectoryRecord::HEADER_LEN as u64, var_len)?);
+        rec_bytes.extend_from_slice(&read_vec(
+            src,
+            pos + CentralDirectoryRecord::HEADER_LEN as u64,
+            var_len,
+        )?);
         let (central, len) = CentralDirectoryRecord::parse(&rec_bytes, pos)?;
         pos += len as u64;
         let lfh_at = u64::from(central.local_header_offset);
-        let (mut local, nlen, elen) = LocalFileHeader::parse_fixed(&read_vec(src, lfh_at, LocalFileHeader::HEADER_LEN)?, lfh_at)?;
-        let var = read_vec(src, lfh_at + LocalFileHeader::HEADER_LEN as u64, usize::from(nlen) + usize::from(elen))?;
+        let (mut local, nlen, elen) = LocalFileHeader::parse_fixed(
+            &read_vec(src, lfh_at, LocalFileHeader::HEADER_LEN)?,
+            lfh_at,
+        )?;
+        let var = read_vec(
+            src,
+            lfh_at + LocalFileHeader::HEADER_LEN as u64,
+            usize::from(nlen) + usize::from(elen),
+        )?;
         local.name = var[..usize::from(nlen)].to_vec();
         local.extra = var[usize::from(nlen)..].to_vec();
         let entry = AlignEntry { central, local };
@@ -168,8 +184,6 @@ pub struct AlignOptions {
     pub alignment: i32,
     /// `-p`: `.so` files to 4096.
     pub page_align_so: bool,
-    /// `-z`: recompress DEFLATED entries with Zopfli.
-    pub zopfli: bool,
 }
 
 impl AlignOptions {
@@ -193,11 +207,6 @@ pub enum AlignError {
         /// The entry's C name.
         name: Vec<u8>,
     },
-    /// An entry could not be inflated for `-z`.
-    RecompressFailed {
-        /// The entry's C name.
-        name: Vec<u8>,
-    },
     /// Writing the output failed.
     Output(Error),
 }
@@ -205,8 +214,9 @@ pub enum AlignError {
 impl std::fmt::Display for AlignError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::CopyFailed { name } => write!(f, "copy of '{}' failed", String::from_utf8_lossy(name)),
-            Self::RecompressFailed { name } => write!(f, "recompress of '{}' failed", String::from_utf8_lossy(name)),
+            Self::CopyFailed { name } => {
+                write!(f, "copy of '{}' failed", String::from_utf8_lossy(name))
+            }
             Self::Output(e) => write!(f, "{e}"),
         }
     }
@@ -219,49 +229,44 @@ impl std::error::Error for AlignError {}
 ///
 /// # Errors
 /// [`AlignError`]; the output is then incomplete and must be discarded.
-pub fn align(archive: &AlignArchive, src: &dyn DataSource, opts: &AlignOptions, out: &mut dyn Write) -> std::result::Result<(), AlignError> {
+pub fn align(
+    archive: &AlignArchive,
+    src: &dyn DataSource,
+    opts: &AlignOptions,
+    out: &mut dyn Write,
+) -> std::result::Result<(), AlignError> {
     let mut pos = 0u64;
     let mut bias: i32 = 0;
     let mut central = Vec::with_capacity(archive.entries.len());
     let name_of = |e: &AlignEntry| e.c_name().unwrap_or_default().to_vec();
-    let emit = |out: &mut dyn Write, pos: &mut u64, bytes: &[u8]| -> std::result::Result<(), AlignError> {
-        out.write_all(bytes).map_err(|e| AlignError::Output(e.into()))?;
-        *pos += bytes.len() as u64;
-        Ok(())
-    };
+    let emit =
+        |out: &mut dyn Write, pos: &mut u64, bytes: &[u8]| -> std::result::Result<(), AlignError> {
+            out.write_all(bytes).map_err(|e| AlignError::Output(e.into()))?;
+            *pos += bytes.len() as u64;
+            Ok(())
+        };
     for e in &archive.entries {
         let mut cd = e.central.clone();
         // zipalign compat: setLFHOffset stores a long in a uint32 field (ZipEntry.cpp).
-        #[expect(clippy::cast_possible_truncation, reason = "zipalign stores the offset in 32 bits")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "zipalign stores the offset in 32 bits"
+        )]
         let lfh_offset = pos as u32;
         let mut padding: i32 = 0;
-        let data: Vec<u8>;
-        let copy_len: u64;
-        if e.is_compressed() && opts.zopfli {
-            data = recompress(e, src).ok_or_else(|| AlignError::RecompressFailed { name: name_of(e) })?;
-            cd.flags |= 0x0002;
-            cd.method = 8;
-            cd.compressed_size = u32::try_from(data.len()).unwrap_or(u32::MAX);
-            copy_len = 0;
-            let diff = i64::from(cd.compressed_size) - i64::from(e.central.compressed_size);
-            // zipalign compat: an off_t difference is added to an int (ZipAlign.cpp copyAndAlign).
-            #[expect(clippy::cast_possible_truncation, reason = "zipalign's bias is an int")]
+        if !e.is_compressed() {
+            let align_to = opts.alignment_for(e);
+            let new_offset = e.file_offset() + i64::from(bias);
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "the padding is below the int alignment"
+            )]
             {
-                bias = (i64::from(bias) + diff) as i32;
+                padding = ((align_to - new_offset % align_to) % align_to) as i32;
             }
-        } else {
-            if !e.is_compressed() {
-                let align_to = opts.alignment_for(e);
-                let new_offset = e.file_offset() + i64::from(bias);
-                #[expect(clippy::cast_possible_truncation, reason = "the padding is below the int alignment")]
-                {
-                    padding = ((align_to - new_offset % align_to) % align_to) as i32;
-                }
-            }
-            data = Vec::new();
-            copy_len = u64::from(e.central.compressed_size)
-                + if e.local.flags & FLAG_DATA_DESCRIPTOR != 0 { DATA_DESCRIPTOR_LEN } else { 0 };
         }
+        let copy_len = u64::from(e.central.compressed_size)
+            + if e.local.flags & FLAG_DATA_DESCRIPTOR != 0 { DATA_DESCRIPTOR_LEN } else { 0 };
         // The local header is the Central Directory's, with the source's
         // local extra field, padded; its 16-bit length wraps as in zipalign.
         let mut extra = e.local.extra.clone();
@@ -273,18 +278,17 @@ pub fn align(archive: &AlignArchive, src: &dyn DataSource, opts: &AlignOptions, 
         let mut hb = Vec::with_capacity(header.encoded_len());
         header.write_to(&mut hb).map_err(AlignError::Output)?;
         emit(out, &mut pos, &hb)?;
-        if copy_len > 0 {
-            let from = u64::try_from(e.file_offset()).ok();
-            let ok = from.is_some_and(|f| f.checked_add(copy_len).is_some_and(|end| end <= src.size()));
-            let from = from.filter(|_| ok).ok_or_else(|| AlignError::CopyFailed { name: name_of(e) })?;
-            let mut w = PosWriter { inner: out, pos: &mut pos };
-            src.feed(from, copy_len, &mut w).map_err(|err| match err {
-                Error::Truncated { .. } => AlignError::CopyFailed { name: name_of(e) },
-                other => AlignError::Output(other),
-            })?;
-        } else if !data.is_empty() {
-            emit(out, &mut pos, &data)?;
-        }
+        // zipalign reads the data (and 16 descriptor bytes) with fread: a
+        // short read fails the copy.
+        let from = u64::try_from(e.file_offset())
+            .ok()
+            .filter(|f| f.checked_add(copy_len).is_some_and(|end| end <= src.size()))
+            .ok_or_else(|| AlignError::CopyFailed { name: name_of(e) })?;
+        let mut w = PosWriter { inner: out, pos: &mut pos };
+        src.feed(from, copy_len, &mut w).map_err(|err| match err {
+            Error::Truncated { .. } => AlignError::CopyFailed { name: name_of(e) },
+            other => AlignError::Output(other),
+        })?;
         cd.local_header_offset = lfh_offset;
         central.push(cd);
         bias = bias.wrapping_add(padding);
@@ -330,54 +334,6 @@ impl Write for PosWriter<'_> {
     }
 }
 
-/// `ZipFile::uncompress` (libziparchive's inflate, reading 32 KiB pieces)
-/// followed by Zopfli in 1,000,000-byte master blocks; `None` where zipalign
-/// fails.
-fn recompress(e: &AlignEntry, src: &dyn DataSource) -> Option<Vec<u8>> {
-    if e.central.method != 8 {
-        return None;
-    }
-    let unlen = u64::from(e.central.uncompressed_size);
-    let clen = u64::from(e.central.compressed_size);
-    let start = u64::try_from(e.file_offset()).ok()?;
-    let mut inflater = Inflate::new(false, 15);
-    let mut input = vec![0u8; INFLATE_CHUNK];
-    let mut output = vec![0u8; INFLATE_CHUNK];
-    let mut data = Vec::with_capacity(usize::try_from(unlen).unwrap_or(0).min(64 << 20));
-    let (mut in_start, mut in_end) = (0usize, 0usize);
-    let mut remaining = clen;
-    loop {
-        if in_start == in_end {
-            let n = usize::try_from(remaining.min(INFLATE_CHUNK as u64)).ok()?;
-            let at = start + (clen - remaining);
-            src.read_at(at, &mut input[..n]).ok()?;
-            remaining -= n as u64;
-            (in_start, in_end) = (0, n);
-        }
-        let (bi, bo) = (inflater.total_in(), inflater.total_out());
-        let status = inflater.decompress(&input[in_start..in_end], &mut output, InflateFlush::NoFlush).ok()?;
-        in_start += usize::try_from(inflater.total_in() - bi).ok()?;
-        let produced = usize::try_from(inflater.total_out() - bo).ok()?;
-        if data.len() as u64 + produced as u64 > unlen {
-            return None;
-        }
-        data.extend_from_slice(&output[..produced]);
-        match status {
-            Status::StreamEnd => break,
-            Status::Ok => {}
-            Status::BufError => return None,
-        }
-    }
-    if data.len() as u64 != unlen || remaining != 0 {
-        return None;
-    }
-    let mut enc = zopfli::DeflateEncoder::new(zopfli::Options::default(), zopfli::BlockType::Dynamic, Vec::new());
-    for chunk in data.chunks(ZOPFLI_MASTER_BLOCK) {
-        enc.write_all(chunk).ok()?;
-    }
-    enc.finish().ok()
-}
-
 /// One line of zipalign's check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -391,8 +347,12 @@ pub enum Verdict {
 
 /// zipalign's `verify`: per entry, the data offset, the C name and the verdict.
 #[must_use]
-pub fn check(archive: &AlignArchive, alignment: i32, page_align_so: bool) -> Vec<(i64, Option<&[u8]>, Verdict)> {
-    let opts = AlignOptions { alignment, page_align_so, zopfli: false };
+pub fn check(
+    archive: &AlignArchive,
+    alignment: i32,
+    page_align_so: bool,
+) -> Vec<(i64, Option<&[u8]>, Verdict)> {
+    let opts = AlignOptions { alignment, page_align_so };
     archive
         .entries
         .iter()

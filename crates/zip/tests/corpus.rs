@@ -2,6 +2,12 @@
 //! read under apksig's rules and under the strict rules, without panics, and
 //! the outcome matches what apksig's tests expect of each file.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test helpers; inputs are fixtures"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -30,7 +36,8 @@ fn expectations() -> BTreeMap<String, BTreeSet<String>> {
 fn read_all(data: &[u8], opts: &ReadOptions) -> Result<ZipArchive, String> {
     let a = ZipArchive::parse(&data, opts).map_err(|e| format!("parse: {e}"))?;
     for e in a.entries() {
-        a.read_entry_to_vec(&data, e, 64 << 20).map_err(|err| format!("read {}: {err}", String::from_utf8_lossy(e.name())))?;
+        a.read_entry_to_vec(&data, e, 64 << 20)
+            .map_err(|err| format!("read {}: {err}", String::from_utf8_lossy(e.name())))?;
     }
     Ok(a)
 }
@@ -67,7 +74,11 @@ fn every_apk_reads_as_apksig_expects() {
                 Ok(a) => a.find(b"AndroidManifest.xml").is_none(),
             };
             let defective = ZipArchive::parse(&data.as_slice(), &ReadOptions::android())
-                .map(|a| a.entries().iter().any(|e| e.read_to_vec(&data.as_slice(), 64 << 20, false).is_err()))
+                .map(|a| {
+                    a.entries()
+                        .iter()
+                        .any(|e| e.read_to_vec(&data.as_slice(), 64 << 20, false).is_err())
+                })
                 .unwrap_or(true);
             assert!(zip_level || defective, "{name}: apksig throws, but the archive reads cleanly");
         } else {

@@ -2,13 +2,23 @@
 //! every rule set, with their contents, descriptors and layout as those tools
 //! wrote them; and write/read round trips of the exact-layout writer.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test helpers; inputs are fixtures"
+)]
+
 use signkit_zip::records::{FLAG_DATA_DESCRIPTOR, FLAG_UTF8, LocalFileHeader};
 use signkit_zip::{
-    CentralDirectoryRecord, Compression, DataDescriptor, Error, ReadOptions, ZipArchive, ZipWriter, align, find_sections,
+    CentralDirectoryRecord, Compression, DataDescriptor, Error, ReadOptions, ZipArchive, ZipWriter,
+    align, find_sections,
 };
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/zip").join(name)).unwrap()
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/zip").join(name),
+    )
+    .unwrap()
 }
 
 fn a_txt() -> Vec<u8> {
@@ -30,7 +40,12 @@ fn summary(name: &str) -> Vec<(String, Compression, u64, bool)> {
             if e.name() == b"a.txt" {
                 assert_eq!(content, a_txt(), "{name}");
             }
-            (String::from_utf8(e.name().to_vec()).unwrap(), e.compression(), e.uncompressed_size(), e.descriptor().is_some())
+            (
+                String::from_utf8(e.name().to_vec()).unwrap(),
+                e.compression(),
+                e.uncompressed_size(),
+                e.descriptor().is_some(),
+            )
         })
         .collect()
 }
@@ -78,7 +93,12 @@ fn python_and_jar() {
     let a = ZipArchive::parse(&data, &ReadOptions::strict()).unwrap();
     // The JAR magic extra on the first entry; data descriptors on deflated entries.
     assert_eq!(a.entries()[0].local.extra, [0xfe, 0xca, 0, 0]);
-    assert!(a.entries().iter().filter(|e| e.compression() == Compression::Deflated).all(|e| e.descriptor().is_some()));
+    assert!(
+        a.entries()
+            .iter()
+            .filter(|e| e.compression() == Compression::Deflated)
+            .all(|e| e.descriptor().is_some())
+    );
     assert!(a.entries().iter().all(|e| e.central.flags & FLAG_UTF8 != 0));
 }
 
@@ -122,7 +142,13 @@ fn exact_writer_round_trip() {
         w.write_local_header(&local).unwrap();
         w.write_bytes(&content).unwrap();
         if dd {
-            let d = DataDescriptor { signature: i == 1, zip64: false, crc32: crc, compressed_size: content.len() as u64, uncompressed_size: content.len() as u64 };
+            let d = DataDescriptor {
+                signature: i == 1,
+                zip64: false,
+                crc32: crc,
+                compressed_size: content.len() as u64,
+                uncompressed_size: content.len() as u64,
+            };
             w.write_data_descriptor(&d).unwrap();
         }
         let cd = CentralDirectoryRecord {
@@ -156,7 +182,13 @@ fn exact_writer_round_trip() {
     let mut w = ZipWriter::new(Vec::new());
     w.write_bytes(b"prefix").unwrap();
     for (i, e) in a.entries().iter().enumerate() {
-        let extra = (i == 1).then(|| align::apk_alignment_extra(&e.local.extra, w.position() + 30 + e.local.name.len() as u64, 4096));
+        let extra = (i == 1).then(|| {
+            align::apk_alignment_extra(
+                &e.local.extra,
+                w.position() + 30 + e.local.name.len() as u64,
+                4096,
+            )
+        });
         w.copy_entry(&out, e, extra.as_deref()).unwrap();
     }
     let (copy, _) = w.finish(b"").unwrap();
@@ -171,7 +203,10 @@ fn exact_writer_round_trip() {
 fn structural_errors() {
     let good = fixture("zip-cli.zip");
     let strict = ReadOptions::strict();
-    assert!(matches!(ZipArchive::parse(&&b"not a zip at all, no end record"[..], &strict), Err(Error::NotZip)));
+    assert!(matches!(
+        ZipArchive::parse(&&b"not a zip at all, no end record"[..], &strict),
+        Err(Error::NotZip)
+    ));
     let a = ZipArchive::parse(&good, &strict).unwrap();
     // A data range past the Central Directory start.
     let mut long = good.clone();
@@ -186,7 +221,10 @@ fn structural_errors() {
     let mut m = good.clone();
     let at = usize::try_from(a.entries()[0].central_offset).unwrap() + 10;
     m[at] = 12;
-    assert!(matches!(ZipArchive::parse(&m, &strict), Err(Error::UnsupportedCompression { method: 12, .. })));
+    assert!(matches!(
+        ZipArchive::parse(&m, &strict),
+        Err(Error::UnsupportedCompression { method: 12, .. })
+    ));
     assert!(ZipArchive::parse(&m, &ReadOptions::android()).is_ok());
     // A corrupted byte in deflated data is a CRC or data error, never a panic.
     let mut c = good.clone();
@@ -222,9 +260,96 @@ fn duplicates_and_overlaps() {
     w.add_central_record(cd.clone());
     w.add_central_record(cd);
     let (out, _) = w.finish(b"").unwrap();
-    assert!(matches!(ZipArchive::parse(&out, &ReadOptions::strict()), Err(Error::DuplicateEntry(_))));
+    assert!(matches!(
+        ZipArchive::parse(&out, &ReadOptions::strict()),
+        Err(Error::DuplicateEntry(_))
+    ));
     let mut no_dup = ReadOptions::strict();
     no_dup.reject_duplicates = false;
     assert!(matches!(ZipArchive::parse(&out, &no_dup), Err(Error::OverlappingEntries { .. })));
     assert_eq!(ZipArchive::parse(&out, &ReadOptions::android()).unwrap().entries().len(), 2);
+}
+
+#[test]
+fn zip64_local_extras() {
+    // Python with force_zip64: the local headers carry 0xFFFFFFFF sizes and a
+    // ZIP64 extra field; the central records do not.
+    let p = summary("python-zip64.zip");
+    assert_eq!(p.len(), 2);
+    let data = fixture("python-zip64.zip");
+    let a = ZipArchive::parse(&data, &ReadOptions::strict()).unwrap();
+    assert_eq!(a.entries()[0].local.compressed_size, u32::MAX);
+    assert_eq!(
+        a.read_entry_to_vec(&data, &a.entries()[0], 1 << 20).unwrap(),
+        b"zip64 local header\n".repeat(300)
+    );
+    // apksig's rules do not read ZIP64 fields: the sizes do not match.
+    assert!(a.entries().iter().all(|e| e.defect().is_none()));
+    let android = ZipArchive::parse(&data, &ReadOptions::android()).unwrap();
+    assert!(android.entries().iter().any(|e| e.defect().is_some()));
+}
+
+#[test]
+fn zip64_end_records() {
+    use signkit_zip::records::{Zip64Eocd, Zip64Locator};
+    // One entry whose central sizes and offset live in a ZIP64 extra field,
+    // and end records whose counts and offsets are saturated.
+    let content = b"zip64 content".to_vec();
+    let size = content.len() as u64;
+    let mut out = Vec::new();
+    let local = LocalFileHeader {
+        version_needed: 45,
+        crc32: crc32fast::hash(&content),
+        compressed_size: u32::try_from(size).unwrap(),
+        uncompressed_size: u32::try_from(size).unwrap(),
+        name: b"z".to_vec(),
+        ..Default::default()
+    };
+    local.write_to(&mut out).unwrap();
+    out.extend_from_slice(&content);
+    let cd_offset = out.len() as u64;
+    let mut extra = vec![1, 0, 24, 0];
+    for v in [size, size, 0u64] {
+        extra.extend_from_slice(&v.to_le_bytes());
+    }
+    let cd = CentralDirectoryRecord {
+        version_needed: 45,
+        crc32: local.crc32,
+        compressed_size: u32::MAX,
+        uncompressed_size: u32::MAX,
+        local_header_offset: u32::MAX,
+        name: b"z".to_vec(),
+        extra,
+        ..Default::default()
+    };
+    cd.write_to(&mut out).unwrap();
+    let cd_size = out.len() as u64 - cd_offset;
+    let z64_offset = out.len() as u64;
+    Zip64Eocd {
+        version_made_by: 45,
+        version_needed: 45,
+        entries_on_disk: 1,
+        entries_total: 1,
+        cd_size,
+        cd_offset,
+        ..Default::default()
+    }
+    .write_to(&mut out);
+    Zip64Locator { eocd_disk: 0, eocd_offset: z64_offset, total_disks: 1 }.write_to(&mut out);
+    signkit_zip::Eocd {
+        entries_on_disk: 0xFFFF,
+        entries_total: 0xFFFF,
+        cd_size: u32::MAX,
+        cd_offset: u32::MAX,
+        ..Default::default()
+    }
+    .write_to(&mut out)
+    .unwrap();
+    let a = ZipArchive::parse(&out, &ReadOptions::strict()).unwrap();
+    let s = a.sections();
+    assert_eq!((s.cd_offset, s.cd_size, s.cd_records), (cd_offset, cd_size, 1));
+    assert_eq!(s.zip64.as_ref().map(|z| z.eocd_offset), Some(z64_offset));
+    assert_eq!(a.read_entry_to_vec(&out, &a.entries()[0], 100).unwrap(), content);
+    // Without ZIP64 support the saturated offsets are out of range.
+    assert!(ZipArchive::parse(&out, &ReadOptions::android()).is_err());
 }

@@ -2,6 +2,12 @@
 //! `ZipOutputStream` (fixtures/zip/java-*, made by the program in
 //! fixtures/zip/README.md): the same calls must give the same bytes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test helpers; inputs are fixtures"
+)]
+
 use signkit_zip::java::{FileTime, FixedOffset, JavaFlavor, JavaZipEntry, JavaZipWriter};
 use signkit_zip::{ReadOptions, ZipArchive};
 
@@ -9,7 +15,10 @@ const T: i64 = 1_230_768_000_000;
 const UTC: FixedOffset = FixedOffset::UTC;
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/zip").join(name)).unwrap()
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/zip").join(name),
+    )
+    .unwrap()
 }
 
 fn text(n: usize) -> Vec<u8> {
@@ -100,7 +109,10 @@ fn zip_output_stream_with_time_extras() {
     w.put_next_entry(e).unwrap();
     w.write(&text(100)).unwrap();
     let mut e = entry("extra.txt");
-    e.set_extra(Some(vec![0x55, 0x54, 9, 0, 3, 0, 0x10, 0x5c, 0x49, 0, 0x10, 0x5c, 0x49, 0x75, 0x78, 3, 0, 1, 2, 3])).unwrap();
+    e.set_extra(Some(vec![
+        0x55, 0x54, 9, 0, 3, 0, 0x10, 0x5c, 0x49, 0, 0x10, 0x5c, 0x49, 0x75, 0x78, 3, 0, 1, 2, 3,
+    ]))
+    .unwrap();
     w.put_next_entry(e).unwrap();
     w.write(&text(100)).unwrap();
     let mut e = entry("stored-empty");
@@ -141,7 +153,10 @@ fn jdk_exceptions() {
     e.set_crc(0).unwrap();
     w.put_next_entry(e).unwrap();
     w.write(b"abcd").unwrap();
-    assert_eq!(w.close_entry().unwrap_err().to_string(), "invalid entry size (expected 3 but got 4 bytes)");
+    assert_eq!(
+        w.close_entry().unwrap_err().to_string(),
+        "invalid entry size (expected 3 but got 4 bytes)"
+    );
     // Without a clock, an entry without a time is refused rather than stamped.
     let mut w = JavaZipWriter::new(Vec::new(), JavaFlavor::Zip);
     assert!(w.put_next_entry(JavaZipEntry::new("t").unwrap()).is_err());
@@ -149,7 +164,10 @@ fn jdk_exceptions() {
     w.put_next_entry(JavaZipEntry::new("t").unwrap()).unwrap();
     let out = w.finish().unwrap();
     let a = ZipArchive::parse(&out, &ReadOptions::strict()).unwrap();
-    assert_eq!((a.entries()[0].central.last_mod_date, a.entries()[0].central.last_mod_time), (0x3a21, 0));
+    assert_eq!(
+        (a.entries()[0].central.last_mod_date, a.entries()[0].central.last_mod_time),
+        (0x3a21, 0)
+    );
 }
 
 #[test]
