@@ -274,6 +274,21 @@ fn describe(e: &ApkError) -> Failure {
             Failure::exception("java.lang.IllegalArgumentException: Cannot detect minSdkVersion. Use --min-sdk-version to override")
                 .caused_by(format!("com.android.apksig.apk.MinSdkVersionException: {m}"))
         }
+        // JDK compat: java.util.zip.ZipEntry's setters throw IllegalArgumentException,
+        // ZipOutputStream and ZipFile throw ZipException.
+        ApkError::Zip(signkit_zip::Error::Java(m))
+            if matches!(
+                m.as_str(),
+                "entry name too long"
+                    | "invalid entry size"
+                    | "invalid entry crc-32"
+                    | "invalid compression method"
+                    | "invalid extra field length"
+                    | "invalid compression level"
+            ) =>
+        {
+            Failure::exception(format!("java.lang.IllegalArgumentException: {m}"))
+        }
         ApkError::Zip(z) => Failure::exception(format!("java.util.zip.ZipException: {z}")),
         ApkError::Manifest(m) => {
             Failure::exception("com.android.apksig.apk.ApkFormatException: Malformed source META-INF/MANIFEST.MF")
