@@ -25,8 +25,13 @@ fuzz_target!(|data: &[u8]| {
     // The block as it would be found before a Central Directory: its size is
     // read from the 24 bytes before the end.
     if data.len() >= 24 {
-        let size = u64::from_le_bytes(data[data.len() - 24..data.len() - 16].try_into().unwrap_or([0; 8]));
-        if let Some(start) = usize::try_from(size).ok().and_then(|s| s.checked_add(8)).and_then(|s| data.len().checked_sub(s)) {
+        let size =
+            u64::from_le_bytes(data[data.len() - 24..data.len() - 16].try_into().unwrap_or([0; 8]));
+        if let Some(start) = usize::try_from(size)
+            .ok()
+            .and_then(|s| s.checked_add(8))
+            .and_then(|s| data.len().checked_sub(s))
+        {
             let _ = SigningBlock::parse(&data[start..]);
         }
     }

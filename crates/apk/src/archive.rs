@@ -20,7 +20,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 
-
 use signkit_crypto::Hasher;
 use signkit_zip::java::{FixedOffset, JavaFlavor, JavaZipEntry, JavaZipWriter};
 use signkit_zip::records::{CentralDirectoryRecord, EXTRA_JAR_MAGIC};
@@ -57,7 +56,13 @@ pub(crate) struct Sink<W: Write> {
 
 impl<W: Write> Sink<W> {
     pub(crate) fn new(out: W) -> Self {
-        Self { out: io::BufWriter::with_capacity(256 << 10, out), digester: None, hasher: None, capture: None, written: 0 }
+        Self {
+            out: io::BufWriter::with_capacity(256 << 10, out),
+            digester: None,
+            hasher: None,
+            capture: None,
+            written: 0,
+        }
     }
 
     /// Archive bytes: to the file and the digesters.
@@ -223,7 +228,11 @@ impl Flow {
 
     /// An empty buffer of `PIPE_CHUNK` capacity, reused when one is free.
     fn buffer(&self) -> Vec<u8> {
-        self.state.lock().ok().and_then(|mut st| st.free.pop()).unwrap_or_else(|| Vec::with_capacity(PIPE_CHUNK))
+        self.state
+            .lock()
+            .ok()
+            .and_then(|mut st| st.free.pop())
+            .unwrap_or_else(|| Vec::with_capacity(PIPE_CHUNK))
     }
 
     fn update(&self, f: impl FnOnce(&mut FlowState)) {
@@ -247,11 +256,11 @@ struct PipeState<'f> {
 
 impl PipeState<'_> {
     fn send(&mut self, piece: Piece) {
-        if let Piece::Data(d) = &piece {
-            if !self.flow.reserve(self.index, d.capacity()) {
-                self.failed = true;
-                return;
-            }
+        if let Piece::Data(d) = &piece
+            && !self.flow.reserve(self.index, d.capacity())
+        {
+            self.failed = true;
+            return;
         }
         if self.tx.send((self.index, piece)).is_err() {
             self.failed = true;
@@ -467,7 +476,9 @@ impl<'s, W: Write> Archive<'s, W> {
                 .map(|_| {
                     let tx = tx.clone();
                     let (flow, next) = (&flow, &next);
-                    scope.spawn(move || worker(src, jobs, tx, next, flow, level, first_job_is_first_entry, hash))
+                    scope.spawn(move || {
+                        worker(src, jobs, tx, next, flow, level, first_job_is_first_entry, hash)
+                    })
                 })
                 .collect();
             drop(tx);
@@ -483,8 +494,9 @@ impl<'s, W: Write> Archive<'s, W> {
                         let piece = match queued.pop_front() {
                             Some(p) => p,
                             None => loop {
-                                let (index, piece) =
-                                    rx.recv().map_err(|_| Error::Format("a compression worker stopped".into()))?;
+                                let (index, piece) = rx.recv().map_err(|_| {
+                                    Error::Format("a compression worker stopped".into())
+                                })?;
                                 if index == i {
                                     break piece;
                                 }
@@ -543,20 +555,30 @@ impl<'s, W: Write> Archive<'s, W> {
         self.writer.close_entry()?;
         let entries_len = self.written()?;
         let count = self.writer.entries().count();
-        self.sink.try_borrow_mut().map_err(|_| Error::Format("output busy".into()))?.capture = Some(Vec::new());
+        self.sink.try_borrow_mut().map_err(|_| Error::Format("output busy".into()))?.capture =
+            Some(Vec::new());
         self.writer.finish()?;
-        let end = self.sink.try_borrow_mut().map_err(|_| Error::Format("output busy".into()))?.capture.take().unwrap_or_default();
+        let end = self
+            .sink
+            .try_borrow_mut()
+            .map_err(|_| Error::Format("output busy".into()))?
+            .capture
+            .take()
+            .unwrap_or_default();
         for r in parse_records(&end, count)? {
             let name = String::from_utf8_lossy(&r.name).into_owned();
             self.records.insert(name, r);
         }
         let mut cd = Vec::new();
         for (name, offset) in &self.order {
-            let mut r = self.records.remove(name).ok_or_else(|| Error::Format(format!("no central record for {name}")))?;
-            r.local_header_offset = u32::try_from(*offset)
-                .ok()
-                .filter(|&o| o != u32::MAX)
-                .ok_or_else(|| Error::Format("output larger than 4 GiB (ZIP64) is not supported".into()))?;
+            let mut r = self
+                .records
+                .remove(name)
+                .ok_or_else(|| Error::Format(format!("no central record for {name}")))?;
+            r.local_header_offset =
+                u32::try_from(*offset).ok().filter(|&o| o != u32::MAX).ok_or_else(|| {
+                    Error::Format("output larger than 4 GiB (ZIP64) is not supported".into())
+                })?;
             r.write_to(&mut cd)?;
         }
         let eocd: Eocd = eocd_for(self.order.len(), entries_len, cd.len() as u64, &[])?;

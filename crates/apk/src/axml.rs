@@ -95,12 +95,16 @@ fn next_chunk(file: &[u8], pos: &mut usize, end: usize) -> Result<Option<Chunk>>
     let chunk_size = usize::try_from(chunk_size).map_err(|_| AxmlError::new("chunk too large"))?;
     // JDK compat: apksig compares `chunkSize - 8` (a long, negative for tiny
     // sizes) with the bytes left after the 8-byte header.
-    if chunk_size >= CHUNK_HEADER_MIN && chunk_size - CHUNK_HEADER_MIN > remaining - CHUNK_HEADER_MIN {
+    if chunk_size >= CHUNK_HEADER_MIN
+        && chunk_size - CHUNK_HEADER_MIN > remaining - CHUNK_HEADER_MIN
+    {
         *pos = end;
         return Ok(None);
     }
     if header_size < CHUNK_HEADER_MIN {
-        return Err(AxmlError::new(format!("Malformed chunk: header too short: {header_size} bytes")));
+        return Err(AxmlError::new(format!(
+            "Malformed chunk: header too short: {header_size} bytes"
+        )));
     }
     if header_size > chunk_size {
         return Err(AxmlError::new(format!(
@@ -109,7 +113,11 @@ fn next_chunk(file: &[u8], pos: &mut usize, end: usize) -> Result<Option<Chunk>>
     }
     let chunk_end = start + chunk_size;
     *pos = chunk_end;
-    Ok(Some(Chunk { kind, header: (start, start + header_size), contents: (start + header_size, chunk_end) }))
+    Ok(Some(Chunk {
+        kind,
+        header: (start, start + header_size),
+        contents: (start + header_size, chunk_end),
+    }))
 }
 
 /// The string pool: strings are decoded on demand.
@@ -133,7 +141,9 @@ impl StringPool {
                 header_size - CHUNK_HEADER_MIN
             )));
         }
-        let field = |i: usize| u32_at(file, hs + CHUNK_HEADER_MIN + 4 * i).ok_or_else(|| short("string pool header"));
+        let field = |i: usize| {
+            u32_at(file, hs + CHUNK_HEADER_MIN + 4 * i).ok_or_else(|| short("string pool header"))
+        };
         let count = field(0)?;
         if i32::try_from(count).is_err() {
             return Err(AxmlError::new(format!("Too many strings: {count}")));
@@ -148,9 +158,9 @@ impl StringPool {
         let (cs, ce) = chunk.contents;
         let strings = if count > 0 {
             let rel = |v: u64| -> Result<usize> {
-                let r = v
-                    .checked_sub(header_size as u64)
-                    .ok_or_else(|| AxmlError::new(format!("strings offset {v} inside the header")))?;
+                let r = v.checked_sub(header_size as u64).ok_or_else(|| {
+                    AxmlError::new(format!("strings offset {v} inside the header"))
+                })?;
                 usize::try_from(r).map_err(|_| AxmlError::new("strings offset too large"))
             };
             let from = rel(strings_start)?;
@@ -165,7 +175,10 @@ impl StringPool {
                 ce - cs
             };
             if to > ce - cs {
-                return Err(AxmlError::new(format!("strings section end {to} out of bounds: {}", ce - cs)));
+                return Err(AxmlError::new(format!(
+                    "strings section end {to} out of bounds: {}",
+                    ce - cs
+                )));
             }
             if from > to {
                 return Err(AxmlError::new(format!("end < start: {to} < {from}")));
@@ -186,13 +199,17 @@ impl StringPool {
             )));
         }
         let idx = usize::try_from(index).map_err(|_| AxmlError::new("string index too large"))?;
-        let at = idx.checked_mul(4).and_then(|o| o.checked_add(self.contents.0)).ok_or_else(|| short("string offsets"))?;
+        let at = idx
+            .checked_mul(4)
+            .and_then(|o| o.checked_add(self.contents.0))
+            .ok_or_else(|| short("string offsets"))?;
         if at + 4 > self.contents.1 {
             return Err(short("string offsets"));
         }
         let offset = u32_at(file, at).ok_or_else(|| short("string offsets"))?;
         let (ss, se) = self.strings;
-        let offset = usize::try_from(offset).map_err(|_| AxmlError::new("string offset too large"))?;
+        let offset =
+            usize::try_from(offset).map_err(|_| AxmlError::new("string offset too large"))?;
         if offset >= se - ss {
             return Err(AxmlError::new(format!(
                 "Offset of string idx {idx} out of bounds: {offset}, max: {}",
@@ -218,7 +235,8 @@ impl StringPool {
             if len & 0x80 != 0 {
                 len = ((len & 0x7f) << 8) | byte()?;
             }
-            let end = pos.checked_add(len).filter(|&e| e <= se).ok_or_else(|| short("UTF-8 string"))?;
+            let end =
+                pos.checked_add(len).filter(|&e| e <= se).ok_or_else(|| short("UTF-8 string"))?;
             // JDK compat: the terminating NUL is read from the backing array, so it may
             // lie just past the strings section (apksig AndroidBinXmlParser).
             if file.get(end) != Some(&0) {
@@ -239,11 +257,15 @@ impl StringPool {
                 chars = ((chars & 0x7fff) << 16) | unit()?;
             }
             let bytes = chars * 2;
-            let end = pos.checked_add(bytes).filter(|&e| e <= se).ok_or_else(|| short("UTF-16 string"))?;
+            let end = pos
+                .checked_add(bytes)
+                .filter(|&e| e <= se)
+                .ok_or_else(|| short("UTF-16 string"))?;
             if file.get(end) != Some(&0) || file.get(end + 1) != Some(&0) {
                 return Err(AxmlError::new("UTF-16 encoded form of string not NULL terminated"));
             }
-            let units: Vec<u16> = file[pos..end].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+            let units: Vec<u16> =
+                file[pos..end].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
             Ok(String::from_utf16_lossy(&units))
         }
     }
@@ -366,7 +388,9 @@ impl<'a> AxmlParser<'a> {
                     self.pool = Some(StringPool::parse(self.file, chunk)?);
                 }
                 TYPE_START_ELEMENT => {
-                    let pool = self.pool.ok_or_else(|| AxmlError::new("Named element encountered before string pool"))?;
+                    let pool = self.pool.ok_or_else(|| {
+                        AxmlError::new("Named element encountered before string pool")
+                    })?;
                     let (cs, ce) = chunk.contents;
                     let len = ce - cs;
                     if len < 20 {
@@ -377,9 +401,12 @@ impl<'a> AxmlParser<'a> {
                     let f = self.file;
                     let ns = u32_at(f, cs).ok_or_else(|| short("start element"))?;
                     let name = u32_at(f, cs + 4).ok_or_else(|| short("start element"))?;
-                    let attr_start = usize::from(u16_at(f, cs + 8).ok_or_else(|| short("start element"))?);
-                    let attr_size = usize::from(u16_at(f, cs + 10).ok_or_else(|| short("start element"))?);
-                    let attr_count = usize::from(u16_at(f, cs + 12).ok_or_else(|| short("start element"))?);
+                    let attr_start =
+                        usize::from(u16_at(f, cs + 8).ok_or_else(|| short("start element"))?);
+                    let attr_size =
+                        usize::from(u16_at(f, cs + 10).ok_or_else(|| short("start element"))?);
+                    let attr_count =
+                        usize::from(u16_at(f, cs + 12).ok_or_else(|| short("start element"))?);
                     let attr_end = attr_start + attr_count * attr_size;
                     if attr_start > len {
                         return Err(AxmlError::new(format!(
@@ -392,7 +419,8 @@ impl<'a> AxmlParser<'a> {
                         )));
                     }
                     self.name = pool.get(f, name)?;
-                    self.namespace = if ns == NO_NAMESPACE { String::new() } else { pool.get(f, ns)? };
+                    self.namespace =
+                        if ns == NO_NAMESPACE { String::new() } else { pool.get(f, ns)? };
                     self.attributes = (cs + attr_start, cs + attr_end);
                     self.attr_size = attr_size;
                     self.attr_count = attr_count;
@@ -401,7 +429,9 @@ impl<'a> AxmlParser<'a> {
                     return Ok(Event::StartElement);
                 }
                 TYPE_END_ELEMENT => {
-                    let pool = self.pool.ok_or_else(|| AxmlError::new("Named element encountered before string pool"))?;
+                    let pool = self.pool.ok_or_else(|| {
+                        AxmlError::new("Named element encountered before string pool")
+                    })?;
                     let (cs, ce) = chunk.contents;
                     if ce - cs < 8 {
                         return Err(AxmlError::new(format!(
@@ -412,7 +442,8 @@ impl<'a> AxmlParser<'a> {
                     let ns = u32_at(self.file, cs).ok_or_else(|| short("end element"))?;
                     let name = u32_at(self.file, cs + 4).ok_or_else(|| short("end element"))?;
                     self.name = pool.get(self.file, name)?;
-                    self.namespace = if ns == NO_NAMESPACE { String::new() } else { pool.get(self.file, ns)? };
+                    self.namespace =
+                        if ns == NO_NAMESPACE { String::new() } else { pool.get(self.file, ns)? };
                     self.attr_count = 0;
                     self.event = Some(Event::EndElement);
                     return Ok(Event::EndElement);
@@ -441,14 +472,23 @@ impl<'a> AxmlParser<'a> {
         }
         let at = self.attributes.0 + index * self.attr_size;
         if self.attr_size < 20 {
-            return Err(AxmlError::new(format!("attribute record too short: {} bytes", self.attr_size)));
+            return Err(AxmlError::new(format!(
+                "attribute record too short: {} bytes",
+                self.attr_size
+            )));
         }
         let f = self.file;
         let namespace = u32_at(f, at).ok_or_else(|| short("attribute"))?;
         let name = u32_at(f, at + 4).ok_or_else(|| short("attribute"))?;
         let value_type = *f.get(at + 15).ok_or_else(|| short("attribute"))?;
         let data = u32_at(f, at + 16).ok_or_else(|| short("attribute"))?;
-        Ok(Attribute { namespace, name, name_resource_id: self.resource_id(name), value_type, data })
+        Ok(Attribute {
+            namespace,
+            name,
+            name_resource_id: self.resource_id(name),
+            value_type,
+            data,
+        })
     }
 
     /// The resource ID the resource map gives the string index `name` (0 when none).
@@ -501,7 +541,11 @@ pub fn min_sdk_version(manifest: &[u8]) -> core::result::Result<i32, MinSdkVersi
     loop {
         match parser.next_event().map_err(malformed)? {
             Event::EndDocument => return Ok(result),
-            Event::StartElement if parser.depth() == 2 && parser.name() == "uses-sdk" && parser.namespace().is_empty() => {
+            Event::StartElement
+                if parser.depth() == 2
+                    && parser.name() == "uses-sdk"
+                    && parser.namespace().is_empty() =>
+            {
                 let mut min = 1i32;
                 for i in 0..parser.attribute_count() {
                     let attr = parser.attribute(i).map_err(malformed)?;
@@ -510,8 +554,12 @@ pub fn min_sdk_version(manifest: &[u8]) -> core::result::Result<i32, MinSdkVersi
                     }
                     min = match attr.value_type {
                         // JDK compat: the int is the raw 32-bit value, negative included.
-                        VALUE_INT_DEC | VALUE_INT_HEX => i32::from_le_bytes(attr.data.to_le_bytes()),
-                        VALUE_STRING => min_sdk_for_codename(&parser.string(attr.data).map_err(malformed)?)?,
+                        VALUE_INT_DEC | VALUE_INT_HEX => {
+                            i32::from_le_bytes(attr.data.to_le_bytes())
+                        }
+                        VALUE_STRING => {
+                            min_sdk_for_codename(&parser.string(attr.data).map_err(malformed)?)?
+                        }
                         _ => {
                             return Err(MinSdkVersionError(
                                 "Unable to determine APK's minimum supported Android: unsupported value type in AndroidManifest.xml's minSdkVersion. Only integer values supported.".into(),

@@ -79,7 +79,10 @@ pub struct ContentDigester {
 
 impl std::fmt::Debug for ContentDigester {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ContentDigester").field("algorithms", &self.algorithms).field("chunks", &self.next_index).finish()
+        f.debug_struct("ContentDigester")
+            .field("algorithms", &self.algorithms)
+            .field("chunks", &self.next_index)
+            .finish()
     }
 }
 
@@ -189,7 +192,10 @@ impl ContentDigester {
         self.jobs = None;
         let missing = self.results.iter().filter(|r| r.is_none()).count();
         for _ in 0..missing {
-            let (i, d) = self.done.recv().map_err(|_| Error::Format("content digest worker failed".into()))?;
+            let (i, d) = self
+                .done
+                .recv()
+                .map_err(|_| Error::Format("content digest worker failed".into()))?;
             if let Some(slot) = self.results.get_mut(i) {
                 *slot = Some(d);
             }
@@ -200,14 +206,19 @@ impl ContentDigester {
         let count = u32::try_from(self.results.len())
             .ok()
             .filter(|&c| i32::try_from(c).is_ok())
-            .ok_or_else(|| Error::Format(format!("Input too long: {} chunks", self.results.len())))?;
+            .ok_or_else(|| {
+                Error::Format(format!("Input too long: {} chunks", self.results.len()))
+            })?;
         let mut out = Vec::with_capacity(self.algorithms.len());
         for (k, alg) in self.algorithms.iter().enumerate() {
             let mut h = Hasher::new(alg.algorithm());
             h.update(&[0x5a]);
             h.update(&count.to_le_bytes());
             for r in &self.results {
-                let d = r.as_ref().and_then(|d| d.get(k)).ok_or_else(|| Error::Format("missing chunk digest".into()))?;
+                let d = r
+                    .as_ref()
+                    .and_then(|d| d.get(k))
+                    .ok_or_else(|| Error::Format("missing chunk digest".into()))?;
                 h.update(d);
             }
             out.push((*alg, h.finalize()));
@@ -278,12 +289,16 @@ mod tests {
 
     #[test]
     fn chunking_matches_the_definition_with_and_without_workers() {
-        let a: Vec<u8> = (0..(CHUNK_SIZE * 2 + 123)).map(|i| u8::try_from(i % 251).unwrap()).collect();
+        let a: Vec<u8> =
+            (0..(CHUNK_SIZE * 2 + 123)).map(|i| u8::try_from(i % 251).unwrap()).collect();
         let b = vec![7u8; CHUNK_SIZE];
         let c = b"eocd".to_vec();
         let sections: [&[u8]; 4] = [&a, &b, &[], &c];
         for workers in [0, 1, 3] {
-            let mut d = ContentDigester::new(&[ContentDigest::ChunkedSha512, ContentDigest::ChunkedSha256], workers);
+            let mut d = ContentDigester::new(
+                &[ContentDigest::ChunkedSha512, ContentDigest::ChunkedSha256],
+                workers,
+            );
             for s in sections {
                 d.start_section();
                 // Odd write sizes cross chunk boundaries.
@@ -292,8 +307,14 @@ mod tests {
                 }
             }
             let out = d.finish().unwrap();
-            assert_eq!(out[0], (ContentDigest::ChunkedSha256, reference(DigestAlgorithm::Sha256, &sections)));
-            assert_eq!(out[1], (ContentDigest::ChunkedSha512, reference(DigestAlgorithm::Sha512, &sections)));
+            assert_eq!(
+                out[0],
+                (ContentDigest::ChunkedSha256, reference(DigestAlgorithm::Sha256, &sections))
+            );
+            assert_eq!(
+                out[1],
+                (ContentDigest::ChunkedSha512, reference(DigestAlgorithm::Sha512, &sections))
+            );
         }
     }
 }

@@ -44,7 +44,10 @@ pub fn ota_digest(cert: &Certificate) -> Result<DigestAlgorithm> {
     } else if name.starts_with("SHA256WITH") {
         Ok(DigestAlgorithm::Sha256)
     } else {
-        Err(Error::Ota(format!("unsupported signature algorithm \"{name}\" in cert [{}", subject_dn(cert))))
+        Err(Error::Ota(format!(
+            "unsupported signature algorithm \"{name}\" in cert [{}",
+            subject_dn(cert)
+        )))
     }
 }
 
@@ -69,7 +72,10 @@ fn subject_dn(cert: &Certificate) -> String {
 ///
 /// # Errors
 /// Keys other than RSA and EC (signapk's `Unsupported key algorithm: DSA`).
-pub fn ota_signature_algorithm(cert: &Certificate, digest: DigestAlgorithm) -> Result<SignatureAlgorithm> {
+pub fn ota_signature_algorithm(
+    cert: &Certificate,
+    digest: DigestAlgorithm,
+) -> Result<SignatureAlgorithm> {
     match signapk::key_algorithm(cert)? {
         KeyAlgorithm::Rsa => Ok(SignatureAlgorithm::Rsa(digest)),
         KeyAlgorithm::Ec(_) => Ok(SignatureAlgorithm::Ecdsa(digest)),
@@ -165,7 +171,8 @@ pub fn sign_whole_file<W: Write>(
     signer.check()?;
     let digest = ota_digest(signer.cert)?;
     let alg = ota_signature_algorithm(signer.cert, digest)?;
-    let (mut out, hasher) = signapk::write_ota_archive(src, cert_file, Hasher::new(digest), workers, out)?;
+    let (mut out, hasher) =
+        signapk::write_ota_archive(src, cert_file, Hasher::new(digest), workers, out)?;
     let signature = signer.key.sign_prehashed(alg, &hasher.finalize())?;
     let cms = bc_signed_data(signer.cert, alg, &signature);
     let comment = signed_comment(&cms)?;

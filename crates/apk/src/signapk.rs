@@ -26,14 +26,15 @@ use signkit_zip::java::{FixedOffset, JavaZipEntry};
 use signkit_zip::records::METHOD_STORED;
 use signkit_zip::{DataSource, Entry, Eocd, ReadOptions, ZipArchive};
 
-use crate::archive::{Archive, DeflateJob, Sink};
 pub use crate::archive::TIMESTAMP_MILLIS;
+use crate::archive::{Archive, DeflateJob, Sink};
 use crate::axml;
 use crate::digest::{ContentDigest, ContentDigester};
 use crate::error::{Error, Result};
 use crate::signing_block::{
-    self, APK_SIGNATURE_SCHEME_V2_BLOCK_ID, APK_SIGNATURE_SCHEME_V3_BLOCK_ID, ANDROID_P, ApkSignatureAlgorithm,
-    BlockSigner, VERSION_APK_SIGNATURE_SCHEME_V2, VERSION_APK_SIGNATURE_SCHEME_V3,
+    self, ANDROID_P, APK_SIGNATURE_SCHEME_V2_BLOCK_ID, APK_SIGNATURE_SCHEME_V3_BLOCK_ID,
+    ApkSignatureAlgorithm, BlockSigner, VERSION_APK_SIGNATURE_SCHEME_V2,
+    VERSION_APK_SIGNATURE_SCHEME_V3,
 };
 use crate::v1::{self, JavaString, V1Digest, V1Signer};
 
@@ -143,13 +144,20 @@ struct Planned<'a> {
 
 /// `copyFiles`'s list: the file entries (no directories, no `pinlist.meta`)
 /// not matching `strip`, sorted as Java sorts strings.
-fn sorted_entries<'a>(archive: &'a ZipArchive, strip: &dyn Fn(&str) -> bool) -> Result<Vec<Planned<'a>>> {
+fn sorted_entries<'a>(
+    archive: &'a ZipArchive,
+    strip: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Planned<'a>>> {
     let mut out = Vec::with_capacity(archive.entries().len());
     for e in archive.entries() {
         // JDK compat: JarFile decodes names as UTF-8 and refuses others
         // ("invalid CEN header (bad entry name)").
-        let name = String::from_utf8(e.name().to_vec())
-            .map_err(|_| Error::Format(format!("invalid CEN header (bad entry name): {}", String::from_utf8_lossy(e.name()))))?;
+        let name = String::from_utf8(e.name().to_vec()).map_err(|_| {
+            Error::Format(format!(
+                "invalid CEN header (bad entry name): {}",
+                String::from_utf8_lossy(e.name())
+            ))
+        })?;
         if name.ends_with('/') || strip(&name) || name == PIN_BYTE_RANGE_ENTRY {
             continue;
         }
@@ -181,8 +189,9 @@ pub fn min_sdk_version_of(src: &dyn DataSource, archive: &ZipArchive) -> Result<
         .find(ANDROID_MANIFEST.as_bytes())
         .filter(|e| !e.name().ends_with(b"/"))
         .ok_or_else(|| axml::MinSdkVersionError("No AndroidManifest.xml in APK".into()))?;
-    let bytes = read_small(src, entry, MAX_MANIFEST_SIZE)
-        .map_err(|e| axml::MinSdkVersionError(format!("Failed to read AndroidManifest.xml: {e}")))?;
+    let bytes = read_small(src, entry, MAX_MANIFEST_SIZE).map_err(|e| {
+        axml::MinSdkVersionError(format!("Failed to read AndroidManifest.xml: {e}"))
+    })?;
     Ok(axml::min_sdk_version(&bytes)?)
 }
 
@@ -344,7 +353,12 @@ pub fn sign_apk<W: Write>(
         let key_alg = s.cert.public_key()?.algorithm();
         let digest = V1Digest::suggested(key_alg, min_sdk)?;
         content_digest = Some(content_digest.map_or(digest, |d: V1Digest| d.max(digest)));
-        v1_signers.push(V1Signer { name: v1::safe_signer_name(&name_of(i)), key: s.key, certs: s.certs(), digest });
+        v1_signers.push(V1Signer {
+            name: v1::safe_signer_name(&name_of(i)),
+            key: s.key,
+            certs: s.certs(),
+            digest,
+        });
     }
     let v1_digest = content_digest.ok_or_else(|| Error::InvalidKey("no v1 signer".into()))?;
     let engine_names: HashSet<String> = v1::output_entry_names(&v1_signers).into_iter().collect();
@@ -361,15 +375,20 @@ pub fn sign_apk<W: Write>(
 
     // The v2/v3 signers and the content digests they need.
     let v2_keys: &[SignerKey<'_>] = if v3 { std::slice::from_ref(first) } else { signers };
-    let v2_signers: Vec<BlockSigner<'_>> =
-        if v2 { v2_keys.iter().map(SignerKey::block_signer).collect::<Result<_>>()? } else { Vec::new() };
+    let v2_signers: Vec<BlockSigner<'_>> = if v2 {
+        v2_keys.iter().map(SignerKey::block_signer).collect::<Result<_>>()?
+    } else {
+        Vec::new()
+    };
     let v3_signers: Vec<(BlockSigner<'_>, i32, i32)> = if v3 {
         // processV3Configs: the newest signer covers every platform from the
         // lowest API level its algorithms support.
         let s = signers.last().unwrap_or(first).block_signer()?;
         let min = s.algorithms.iter().map(|a| a.min_sdk_version()).min().unwrap_or(24);
         if min > ANDROID_P && min > min_sdk {
-            return Err(Error::InvalidKey("Provided key algorithms not supported on all desired Android SDK versions".into()));
+            return Err(Error::InvalidKey(
+                "Provided key algorithms not supported on all desired Android SDK versions".into(),
+            ));
         }
         vec![(s, min, i32::MAX)]
     } else {
@@ -398,10 +417,22 @@ pub fn sign_apk<W: Write>(
     }
     let mut archive_out = Archive::new(&sink, 9)?;
     let policy = CopyPolicy { engine_names: &engine_names, v1_digest: Some(v1_digest) };
-    let digests =
-        copy_files(src, &planned, &policy, &mut archive_out, options.alignment, deflate_workers(options.workers))?;
-    let signature_entries =
-        v1::sign(&v1_signers, v1_digest, &digests, &scheme_ids, source_manifest.as_deref(), CREATED_BY)?;
+    let digests = copy_files(
+        src,
+        &planned,
+        &policy,
+        &mut archive_out,
+        options.alignment,
+        deflate_workers(options.workers),
+    )?;
+    let signature_entries = v1::sign(
+        &v1_signers,
+        v1_digest,
+        &digests,
+        &scheme_ids,
+        source_manifest.as_deref(),
+        CREATED_BY,
+    )?;
     for (name, data) in &signature_entries {
         archive_out.write_new(name, data)?;
     }
@@ -416,7 +447,8 @@ pub fn sign_apk<W: Write>(
         let eocd = Eocd::parse(&eocd_bytes, entries_len + cd.len() as u64)?;
         let padding = signing_block::padding_before_block(entries_len);
         let zeros = vec![0u8; usize::try_from(padding).unwrap_or(0)];
-        let mut digester = sink.digester.take().ok_or_else(|| Error::Format("no digester".into()))?;
+        let mut digester =
+            sink.digester.take().ok_or_else(|| Error::Format("no digester".into()))?;
         digester.update(&zeros);
         digester.start_section();
         digester.update(&cd);
@@ -425,10 +457,16 @@ pub fn sign_apk<W: Write>(
         let digests = digester.finish()?;
         let mut pairs = Vec::new();
         if v2 {
-            pairs.push((APK_SIGNATURE_SCHEME_V2_BLOCK_ID, signing_block::v2_block(&v2_signers, &digests, v3)?));
+            pairs.push((
+                APK_SIGNATURE_SCHEME_V2_BLOCK_ID,
+                signing_block::v2_block(&v2_signers, &digests, v3)?,
+            ));
         }
         if v3 {
-            pairs.push((APK_SIGNATURE_SCHEME_V3_BLOCK_ID, signing_block::v3_block(&v3_signers, &digests)?));
+            pairs.push((
+                APK_SIGNATURE_SCHEME_V3_BLOCK_ID,
+                signing_block::v3_block(&v3_signers, &digests)?,
+            ));
         }
         let block = signing_block::signing_block(&pairs)?;
         sink.raw(&zeros)?;
@@ -520,10 +558,22 @@ mod tests {
 
     #[test]
     fn strip_pattern() {
-        for n in ["META-INF/MANIFEST.MF", "META-INF/CERT.SF", "META-INF/x/y.RSA", "META-INF/.EC", "META-INF/com/android/otacert"] {
+        for n in [
+            "META-INF/MANIFEST.MF",
+            "META-INF/CERT.SF",
+            "META-INF/x/y.RSA",
+            "META-INF/.EC",
+            "META-INF/com/android/otacert",
+        ] {
             assert!(ota_strip(n), "{n}");
         }
-        for n in ["META-INF/cert.sf", "META-INF/MANIFEST.MFX", "a/META-INF/CERT.SF", "META-INF/a\nb.SF", "META-INF/CERT.SFX"] {
+        for n in [
+            "META-INF/cert.sf",
+            "META-INF/MANIFEST.MFX",
+            "a/META-INF/CERT.SF",
+            "META-INF/a\nb.SF",
+            "META-INF/CERT.SFX",
+        ] {
             assert!(!ota_strip(n), "{n}");
         }
     }

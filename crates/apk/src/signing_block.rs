@@ -84,7 +84,9 @@ impl ApkSignatureAlgorithm {
     #[must_use]
     pub fn content_digest(self) -> ContentDigest {
         match self {
-            Self::RsaPkcs1Sha256 | Self::EcdsaSha256 | Self::DsaSha256 => ContentDigest::ChunkedSha256,
+            Self::RsaPkcs1Sha256 | Self::EcdsaSha256 | Self::DsaSha256 => {
+                ContentDigest::ChunkedSha256
+            }
             Self::RsaPkcs1Sha512 | Self::EcdsaSha512 => ContentDigest::ChunkedSha512,
         }
     }
@@ -120,7 +122,9 @@ impl ApkSignatureAlgorithm {
             KeyAlgorithm::Dsa => Ok(Self::DsaSha256),
             KeyAlgorithm::Ec(c) if c.bits() <= 256 => Ok(Self::EcdsaSha256),
             KeyAlgorithm::Ec(_) => Ok(Self::EcdsaSha512),
-            KeyAlgorithm::Ed25519 => Err(Error::InvalidKey("Unsupported key algorithm: EdDSA".into())),
+            KeyAlgorithm::Ed25519 => {
+                Err(Error::InvalidKey("Unsupported key algorithm: EdDSA".into()))
+            }
         }
     }
 }
@@ -138,7 +142,8 @@ pub struct BlockSigner<'a> {
 
 /// Appends `u32le(len) || bytes`.
 fn push_lp(out: &mut Vec<u8>, bytes: &[u8]) -> Result<()> {
-    let len = u32::try_from(bytes.len()).map_err(|_| Error::Format("signature block element too large".into()))?;
+    let len = u32::try_from(bytes.len())
+        .map_err(|_| Error::Format("signature block element too large".into()))?;
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(bytes);
     Ok(())
@@ -170,7 +175,10 @@ fn lp_pairs(items: &[(u32, Vec<u8>)]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn digests_for(signer: &BlockSigner<'_>, digests: &[(ContentDigest, Vec<u8>)]) -> Result<Vec<(u32, Vec<u8>)>> {
+fn digests_for(
+    signer: &BlockSigner<'_>,
+    digests: &[(ContentDigest, Vec<u8>)],
+) -> Result<Vec<(u32, Vec<u8>)>> {
     signer
         .algorithms
         .iter()
@@ -179,15 +187,24 @@ fn digests_for(signer: &BlockSigner<'_>, digests: &[(ContentDigest, Vec<u8>)]) -
                 .iter()
                 .find(|(d, _)| *d == a.content_digest())
                 .map(|(_, v)| (a.id(), v.clone()))
-                .ok_or_else(|| Error::Format(format!("{:?} content digest not computed", a.content_digest())))
+                .ok_or_else(|| {
+                    Error::Format(format!("{:?} content digest not computed", a.content_digest()))
+                })
         })
         .collect()
 }
 
 /// `generateSignaturesOverData`: each algorithm's signature, checked
 /// against the certificate's key.
-fn signatures_over(signer: &BlockSigner<'_>, data: &[u8], number: usize) -> Result<Vec<(u32, Vec<u8>)>> {
-    let cert = signer.certs.first().ok_or_else(|| Error::InvalidKey("No certificates configured for signer".into()))?;
+fn signatures_over(
+    signer: &BlockSigner<'_>,
+    data: &[u8],
+    number: usize,
+) -> Result<Vec<(u32, Vec<u8>)>> {
+    let cert = signer
+        .certs
+        .first()
+        .ok_or_else(|| Error::InvalidKey("No certificates configured for signer".into()))?;
     let public = cert.public_key()?;
     let name = format!("Signer #{number}");
     signer
@@ -208,7 +225,10 @@ fn certificates(signer: &BlockSigner<'_>) -> Result<Vec<u8>> {
 }
 
 fn public_key(signer: &BlockSigner<'_>) -> Result<Vec<u8>> {
-    let cert = signer.certs.first().ok_or_else(|| Error::InvalidKey("No certificates configured for signer".into()))?;
+    let cert = signer
+        .certs
+        .first()
+        .ok_or_else(|| Error::InvalidKey("No certificates configured for signer".into()))?;
     Ok(cert.spki_der())
 }
 
@@ -217,7 +237,11 @@ fn public_key(signer: &BlockSigner<'_>) -> Result<Vec<u8>> {
 ///
 /// # Errors
 /// A key that does not match its certificate.
-pub fn v2_block(signers: &[BlockSigner<'_>], digests: &[(ContentDigest, Vec<u8>)], v3_also: bool) -> Result<Vec<u8>> {
+pub fn v2_block(
+    signers: &[BlockSigner<'_>],
+    digests: &[(ContentDigest, Vec<u8>)],
+    v3_also: bool,
+) -> Result<Vec<u8>> {
     let mut blocks = Vec::with_capacity(signers.len());
     for (i, s) in signers.iter().enumerate() {
         let attrs = if v3_also {
@@ -229,7 +253,8 @@ pub fn v2_block(signers: &[BlockSigner<'_>], digests: &[(ContentDigest, Vec<u8>)
         } else {
             Vec::new()
         };
-        let signed_data = lp_sequence(&[&lp_pairs(&digests_for(s, digests)?)?, &certificates(s)?, &attrs, &[]])?;
+        let signed_data =
+            lp_sequence(&[&lp_pairs(&digests_for(s, digests)?)?, &certificates(s)?, &attrs, &[]])?;
         let sigs = signatures_over(s, &signed_data, i + 1)?;
         blocks.push(lp_sequence(&[&signed_data, &lp_pairs(&sigs)?, &public_key(s)?])?);
     }
@@ -347,7 +372,10 @@ impl<'a> SigningBlock<'a> {
             }
             let len = u64::from_le_bytes(rest[..8].try_into().map_err(|_| bad("pair"))?);
             rest = &rest[8..];
-            let len = usize::try_from(len).ok().filter(|&l| (4..=rest.len()).contains(&l)).ok_or_else(|| bad("pair length out of range"))?;
+            let len = usize::try_from(len)
+                .ok()
+                .filter(|&l| (4..=rest.len()).contains(&l))
+                .ok_or_else(|| bad("pair length out of range"))?;
             let id = u32::from_le_bytes(rest[..4].try_into().map_err(|_| bad("pair"))?);
             pairs.push((id, &rest[4..len]));
             rest = &rest[len..];
@@ -373,10 +401,14 @@ pub fn split_length_prefixed(mut data: &[u8]) -> Result<Vec<&[u8]>> {
             return Err(Error::SigningBlock("truncated length prefix".into()));
         }
         let len = u32::from_le_bytes([data[0], data[1], data[2], data[3]]);
-        let len = usize::try_from(len).map_err(|_| Error::SigningBlock("length too large".into()))?;
+        let len =
+            usize::try_from(len).map_err(|_| Error::SigningBlock("length too large".into()))?;
         let rest = &data[4..];
         if len > rest.len() {
-            return Err(Error::SigningBlock(format!("element of {len} bytes with {} left", rest.len())));
+            return Err(Error::SigningBlock(format!(
+                "element of {len} bytes with {} left",
+                rest.len()
+            )));
         }
         out.push(&rest[..len]);
         data = &rest[len..];
@@ -417,6 +449,9 @@ mod tests {
         b[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
         assert!(SigningBlock::parse(&b).is_err());
         assert!(split_length_prefixed(&[5, 0, 0, 0, 1]).is_err());
-        assert_eq!(split_length_prefixed(&[1, 0, 0, 0, 7, 0, 0, 0, 0]).unwrap(), vec![&[7u8][..], &[][..]]);
+        assert_eq!(
+            split_length_prefixed(&[1, 0, 0, 0, 7, 0, 0, 0, 0]).unwrap(),
+            vec![&[7u8][..], &[][..]]
+        );
     }
 }

@@ -101,11 +101,15 @@ impl V1Digest {
             KeyAlgorithm::Dsa => Ok(if min_sdk_version < 21 { Self::Sha1 } else { Self::Sha256 }),
             KeyAlgorithm::Ec(_) => {
                 if min_sdk_version < 18 {
-                    return Err(Error::InvalidKey("ECDSA signatures only supported for minSdkVersion 18 and higher".into()));
+                    return Err(Error::InvalidKey(
+                        "ECDSA signatures only supported for minSdkVersion 18 and higher".into(),
+                    ));
                 }
                 Ok(Self::Sha256)
             }
-            KeyAlgorithm::Ed25519 => Err(Error::InvalidKey("Unsupported key algorithm: EdDSA".into())),
+            KeyAlgorithm::Ed25519 => {
+                Err(Error::InvalidKey("Unsupported key algorithm: EdDSA".into()))
+            }
         }
     }
 }
@@ -139,7 +143,11 @@ pub fn safe_signer_name(name: &str) -> String {
         .encode_utf16()
         .take(8)
         .map(|c| match char::from_u32(u32::from(c)) {
-            Some(ch) if ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-' || ch == '_' => ch,
+            Some(ch)
+                if ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-' || ch == '_' =>
+            {
+                ch
+            }
             _ => '_',
         })
         .collect()
@@ -251,7 +259,9 @@ fn write_main_section(out: &mut Vec<u8>, version_name: &str, attrs: &MainAttribu
 fn check_entry_name(name: &str) -> Result<()> {
     for c in name.encode_utf16() {
         if c == u16::from(b'\r') || c == u16::from(b'\n') || c == 0 {
-            return Err(Error::Manifest(format!("Unsupported character 0x{c:02x} in ZIP entry name \"{name}\"")));
+            return Err(Error::Manifest(format!(
+                "Unsupported character 0x{c:02x} in ZIP entry name \"{name}\""
+            )));
         }
     }
     Ok(())
@@ -314,7 +324,11 @@ pub fn generate_signature_file(
     let _ = write_main_section(&mut out, "Signature-Version", &main);
     for (name, section) in &manifest.sections {
         write_attribute(&mut out, "Name", name);
-        write_attribute(&mut out, digest.entry_attribute(), &Base64::encode_string(&alg.digest(section)));
+        write_attribute(
+            &mut out,
+            digest.entry_attribute(),
+            &Base64::encode_string(&alg.digest(section)),
+        );
         out.extend_from_slice(CRLF);
     }
     // Android 1.6 and older fail on a .SF whose length is a multiple of 1024.
@@ -328,9 +342,13 @@ pub fn generate_signature_file(
 /// (`AlgorithmIdentifier.getSignerInfoSignatureAlgorithm`): every one with a
 /// NULL parameter, `rsaEncryption` for RSA, `dsa`/`dsaWithSHA256` for DSA and
 /// `id-ecPublicKey` for EC.
-fn signer_info_algorithms(key: KeyAlgorithm, digest: V1Digest) -> Result<(SignatureAlgorithm, Vec<u8>, Vec<u8>)> {
+fn signer_info_algorithms(
+    key: KeyAlgorithm,
+    digest: V1Digest,
+) -> Result<(SignatureAlgorithm, Vec<u8>, Vec<u8>)> {
     let d = digest.algorithm();
-    let with_null = |o: &const_oid::ObjectIdentifier| asn1::sequence(&[&asn1::oid(o), &asn1::null()]);
+    let with_null =
+        |o: &const_oid::ObjectIdentifier| asn1::sequence(&[&asn1::oid(o), &asn1::null()]);
     let digest_id = with_null(&d.oid());
     let (alg, sig_id) = match key {
         KeyAlgorithm::Rsa => (SignatureAlgorithm::Rsa(d), with_null(&oid::RSA_ENCRYPTION)),
@@ -342,7 +360,9 @@ fn signer_info_algorithms(key: KeyAlgorithm, digest: V1Digest) -> Result<(Signat
             }),
         ),
         KeyAlgorithm::Ec(_) => (SignatureAlgorithm::Ecdsa(d), with_null(&oid::EC_PUBLIC_KEY)),
-        KeyAlgorithm::Ed25519 => return Err(Error::InvalidKey("Unsupported key algorithm: EdDSA".into())),
+        KeyAlgorithm::Ed25519 => {
+            return Err(Error::InvalidKey("Unsupported key algorithm: EdDSA".into()));
+        }
     };
     Ok((alg, digest_id, sig_id))
 }
@@ -354,7 +374,8 @@ pub(crate) fn serial_integer(cert: &Certificate) -> Vec<u8> {
     let mut start = 0;
     // Drop redundant sign bytes: 0x00 before a clear top bit, 0xff before a set one.
     while start + 1 < raw.len()
-        && ((raw[start] == 0 && raw[start + 1] & 0x80 == 0) || (raw[start] == 0xff && raw[start + 1] & 0x80 != 0))
+        && ((raw[start] == 0 && raw[start + 1] & 0x80 == 0)
+            || (raw[start] == 0xff && raw[start + 1] & 0x80 != 0))
     {
         start += 1;
     }
@@ -372,7 +393,12 @@ pub(crate) fn serial_integer(cert: &Certificate) -> Vec<u8> {
 ///                              signatureAlgorithm, signature } } } }
 /// ```
 #[must_use]
-pub fn pkcs7_signed_data(signature: &[u8], certs: &[Certificate], digest_id: &[u8], signature_id: &[u8]) -> Vec<u8> {
+pub fn pkcs7_signed_data(
+    signature: &[u8],
+    certs: &[Certificate],
+    digest_id: &[u8],
+    signature_id: &[u8],
+) -> Vec<u8> {
     let Some(signing) = certs.first() else { return Vec::new() };
     let sid = asn1::sequence(&[&signing.issuer_der(), &serial_integer(signing)]);
     let signer_info = asn1::sequence(&[

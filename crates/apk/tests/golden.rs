@@ -1,14 +1,19 @@
 //! signapk goldens (`fixtures/apk`, made by AOSP signapk; see its README):
 //! our output must be the same bytes, whatever the number of threads.
 
+#![allow(clippy::unwrap_used, reason = "test helpers panic on a broken fixture")]
+
 use std::path::PathBuf;
 
 use signkit_apk::digest::{ContentDigest, content_digests};
 use signkit_apk::signing_block::{
-    APK_SIGNATURE_SCHEME_V2_BLOCK_ID, APK_SIGNATURE_SCHEME_V3_BLOCK_ID, SigningBlock, split_length_prefixed,
+    APK_SIGNATURE_SCHEME_V2_BLOCK_ID, APK_SIGNATURE_SCHEME_V3_BLOCK_ID, SigningBlock,
+    split_length_prefixed,
 };
 use signkit_apk::{SignApkOptions, SignerKey, sign_apk, sign_whole_file};
-use signkit_crypto::{Certificate, DigestAlgorithm, PrivateKey, PublicKey, SignatureAlgorithm, pem};
+use signkit_crypto::{
+    Certificate, DigestAlgorithm, PrivateKey, PublicKey, SignatureAlgorithm, pem,
+};
 use signkit_zip::{ReadOptions, ZipArchive};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -52,7 +57,12 @@ fn sign(pairs: &[&Pair], options: SignApkOptions) -> Vec<Vec<u8>> {
 fn check_same(golden: &str, outputs: &[Vec<u8>]) {
     let expected = fixture(golden);
     for (i, out) in outputs.iter().enumerate() {
-        assert!(out == &expected, "{golden}: output #{i} differs ({} vs {} bytes)", out.len(), expected.len());
+        assert!(
+            out == &expected,
+            "{golden}: output #{i} differs ({} vs {} bytes)",
+            out.len(),
+            expected.len()
+        );
     }
 }
 
@@ -63,7 +73,8 @@ fn rsa_default() {
 
 #[test]
 fn rsa_sha1_alignment_16() {
-    let opts = SignApkOptions { alignment: 16, min_sdk_version: Some(14), ..SignApkOptions::default() };
+    let opts =
+        SignApkOptions { alignment: 16, min_sdk_version: Some(14), ..SignApkOptions::default() };
     check_same("small-rsa2048-a16-min14.apk", &sign(&[&pair("rsa-2048")], opts));
 }
 
@@ -75,7 +86,10 @@ fn rsa_4096_without_v2() {
 
 #[test]
 fn two_keys() {
-    check_same("small-two-keys.apk", &sign(&[&pair("rsa-2048"), &pair("rsa-4096")], SignApkOptions::default()));
+    check_same(
+        "small-two-keys.apk",
+        &sign(&[&pair("rsa-2048"), &pair("rsa-4096")], SignApkOptions::default()),
+    );
 }
 
 #[test]
@@ -87,7 +101,14 @@ fn whole_file() {
     ] {
         let (c, k) = (cert(cert_name), key(key_name));
         for workers in [Some(0), Some(2)] {
-            let out = sign_whole_file(&input, &SignerKey { key: &k, cert: &c }, &fixture(cert_name), workers, Vec::new()).unwrap();
+            let out = sign_whole_file(
+                &input,
+                &SignerKey { key: &k, cert: &c },
+                &fixture(cert_name),
+                workers,
+                Vec::new(),
+            )
+            .unwrap();
             assert!(out == fixture(golden), "{golden} differs");
         }
     }
@@ -106,10 +127,13 @@ fn ec_matches_except_signatures() {
     for out in &ours {
         assert_eq!(out[..block_at], golden[..block_at]);
         let o = ZipArchive::parse(out, &ReadOptions::strict()).unwrap();
-        let names = |a: &ZipArchive| a.entries().iter().map(|e| e.name().to_vec()).collect::<Vec<_>>();
+        let names =
+            |a: &ZipArchive| a.entries().iter().map(|e| e.name().to_vec()).collect::<Vec<_>>();
         assert_eq!(names(&o), names(&g));
         for name in [&b"META-INF/MANIFEST.MF"[..], b"META-INF/CERT.SF"] {
-            let read = |a: &ZipArchive, data: &Vec<u8>| a.read_entry_to_vec(data, a.find(name).unwrap(), 1 << 20).unwrap();
+            let read = |a: &ZipArchive, data: &Vec<u8>| {
+                a.read_entry_to_vec(data, a.find(name).unwrap(), 1 << 20).unwrap()
+            };
             assert_eq!(read(&o, out), read(&g, &golden));
         }
         verify_signing_block(out, &ec);
@@ -141,13 +165,16 @@ fn verify_signing_block(apk: &[u8], cert: &Certificate) {
     .unwrap();
     let public = PublicKey::from_spki_der(&cert.spki_der()).unwrap();
     let mut checked = 0;
-    for (id, v3) in [(APK_SIGNATURE_SCHEME_V2_BLOCK_ID, false), (APK_SIGNATURE_SCHEME_V3_BLOCK_ID, true)] {
+    for (id, v3) in
+        [(APK_SIGNATURE_SCHEME_V2_BLOCK_ID, false), (APK_SIGNATURE_SCHEME_V3_BLOCK_ID, true)]
+    {
         let Some(value) = block.find(id) else { continue };
         let signers = split_length_prefixed(split_length_prefixed(value).unwrap()[0]).unwrap();
         for signer in signers {
             // v3 has two u32s between the signed data and the signatures.
             let (signed_data, signatures) = if v3 {
-                let signed_len = usize::try_from(u32::from_le_bytes(signer[..4].try_into().unwrap())).unwrap();
+                let signed_len =
+                    usize::try_from(u32::from_le_bytes(signer[..4].try_into().unwrap())).unwrap();
                 let signed = &signer[4..4 + signed_len];
                 let rest = &signer[4 + signed_len + 8..];
                 (signed, split_length_prefixed(rest).unwrap()[0])
@@ -159,7 +186,11 @@ fn verify_signing_block(apk: &[u8], cert: &Certificate) {
             for pair in digest_pairs {
                 let id = u32::from_le_bytes(pair[..4].try_into().unwrap());
                 let d = split_length_prefixed(&pair[4..]).unwrap()[0];
-                let alg = if id == 0x0201 { ContentDigest::ChunkedSha256 } else { ContentDigest::ChunkedSha512 };
+                let alg = if id == 0x0201 {
+                    ContentDigest::ChunkedSha256
+                } else {
+                    ContentDigest::ChunkedSha512
+                };
                 let expected = &digests.iter().find(|(a, _)| *a == alg).unwrap().1;
                 assert_eq!(d, expected.as_slice(), "content digest of scheme {id:#x}");
             }

@@ -1,12 +1,15 @@
 //! Bad input: every case is an error (never a panic), with the reason signapk gives.
 
+#![allow(clippy::unwrap_used, reason = "test helpers panic on a broken fixture")]
+
 use std::path::PathBuf;
 
 use signkit_apk::{Error, SignApkOptions, SignerKey, sign_apk, sign_whole_file};
 use signkit_crypto::{Certificate, PrivateKey, pem};
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/apk").join(name)).unwrap()
+    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/apk").join(name))
+        .unwrap()
 }
 
 fn cert(name: &str) -> Certificate {
@@ -90,7 +93,10 @@ fn not_a_zip_or_truncated() {
 #[test]
 fn duplicate_names_and_header_mismatches() {
     let dup = zip(&[("a.txt", "a.txt", b"one"), ("a.txt", "a.txt", b"two")]);
-    assert!(matches!(sign(&dup, &with_min_sdk()), Err(Error::Zip(signkit_zip::Error::DuplicateEntry(_)))));
+    assert!(matches!(
+        sign(&dup, &with_min_sdk()),
+        Err(Error::Zip(signkit_zip::Error::DuplicateEntry(_)))
+    ));
     let mismatch = zip(&[("a.txt", "b.txt", b"one")]);
     assert!(matches!(sign(&mismatch, &with_min_sdk()), Err(Error::Zip(_))));
     // A good hand-made archive signs.
@@ -114,7 +120,8 @@ fn bad_input_manifest() {
     let bad = zip(&[("META-INF/MANIFEST.MF", "META-INF/MANIFEST.MF", b"Manifest-Version 1.0\r\n")]);
     assert!(matches!(sign(&bad, &with_min_sdk()), Err(Error::Manifest(_))));
     // Without Manifest-Version apksig cannot write the main section.
-    let no_version = zip(&[("META-INF/MANIFEST.MF", "META-INF/MANIFEST.MF", b"Created-By: x\r\n\r\n")]);
+    let no_version =
+        zip(&[("META-INF/MANIFEST.MF", "META-INF/MANIFEST.MF", b"Created-By: x\r\n\r\n")]);
     assert!(matches!(sign(&no_version, &with_min_sdk()), Err(Error::Manifest(_))));
 }
 
@@ -122,7 +129,12 @@ fn bad_input_manifest() {
 fn keys_that_do_not_fit() {
     let input = fixture("small-in.apk");
     let (k, c) = (key("rsa-4096.pk8"), cert("rsa-2048.x509.pem"));
-    let r = sign_apk(&input, &[SignerKey { key: &k, cert: &c }], &SignApkOptions::default(), Vec::new());
+    let r = sign_apk(
+        &input,
+        &[SignerKey { key: &k, cert: &c }],
+        &SignApkOptions::default(),
+        Vec::new(),
+    );
     assert!(matches!(r, Err(Error::InvalidKey(_))));
     let r = sign_whole_file(&input, &SignerKey { key: &k, cert: &c }, b"", None, Vec::new());
     assert!(matches!(r, Err(Error::InvalidKey(_))));
@@ -130,7 +142,9 @@ fn keys_that_do_not_fit() {
     let (k, c) = (key("ec-p256.pk8"), cert("ec-p256.x509.pem"));
     let opts = SignApkOptions { min_sdk_version: Some(17), ..SignApkOptions::default() };
     match sign_apk(&input, &[SignerKey { key: &k, cert: &c }], &opts, Vec::new()) {
-        Err(Error::InvalidKey(m)) => assert_eq!(m, "ECDSA signatures only supported for minSdkVersion 18 and higher"),
+        Err(Error::InvalidKey(m)) => {
+            assert_eq!(m, "ECDSA signatures only supported for minSdkVersion 18 and higher")
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -198,14 +198,18 @@ fn read_certificate(path: &Path) -> Result<(Certificate, Vec<u8>), Failure> {
         certificate_from_der_prefix(&bytes)
     };
     let cert = parsed.map_err(|detail| {
-        Failure::exception(format!("java.security.cert.CertificateException: {}: {detail}", path.display()))
+        Failure::exception(format!(
+            "java.security.cert.CertificateException: {}: {detail}",
+            path.display()
+        ))
     })?;
     Ok((cert, bytes))
 }
 
 /// The first DER certificate of `bytes` (trailing data is ignored, as the JDK does).
 fn certificate_from_der_prefix(bytes: &[u8]) -> Result<Certificate, String> {
-    let len = der_length(bytes).ok_or_else(|| "Could not parse certificate: not a DER certificate".to_owned())?;
+    let len = der_length(bytes)
+        .ok_or_else(|| "Could not parse certificate: not a DER certificate".to_owned())?;
     Certificate::from_der(&bytes[..len]).map_err(|e| e.to_string())
 }
 
@@ -242,7 +246,10 @@ fn read_private_key(path: &Path) -> Result<PrivateKey, Failure> {
                     path.display()
                 )));
             }
-            Err(Failure::exception(format!("java.security.spec.InvalidKeySpecException: {}: {e}", path.display())))
+            Err(Failure::exception(format!(
+                "java.security.spec.InvalidKeySpecException: {}: {e}",
+                path.display()
+            )))
         }
     }
 }
@@ -334,10 +341,13 @@ fn sign(a: &Args) -> Result<(), Failure> {
         }
     })?;
     let src = FileSource::new(&input).map_err(|e| describe(&e.into()))?;
-    let mut out = AtomicFile::create(&a.output, None).map_err(|e| Failure::exception(file_not_found(&a.output, &e)))?;
+    let mut out = AtomicFile::create(&a.output, None)
+        .map_err(|e| Failure::exception(file_not_found(&a.output, &e)))?;
     let result = if a.whole_file {
         let (Some(signer), Some((_, cert_file))) = (signers.first(), certs.first()) else {
-            return Err(Failure::exception("java.lang.ArrayIndexOutOfBoundsException: Index 0 out of bounds for length 0"));
+            return Err(Failure::exception(
+                "java.lang.ArrayIndexOutOfBoundsException: Index 0 out of bounds for length 0",
+            ));
         };
         signkit_apk::sign_whole_file(&src, signer, cert_file, workers(), out.file()).map(|_| ())
     } else {
@@ -346,8 +356,12 @@ fn sign(a: &Args) -> Result<(), Failure> {
                 "java.lang.IllegalArgumentException: At least one signer config must be provided",
             ));
         }
-        let options =
-            SignApkOptions { alignment: a.alignment, min_sdk_version: a.min_sdk_version, v2: a.v2, workers: workers() };
+        let options = SignApkOptions {
+            alignment: a.alignment,
+            min_sdk_version: a.min_sdk_version,
+            v2: a.v2,
+            workers: workers(),
+        };
         signkit_apk::sign_apk(&src, &signers, &options, out.file()).map(|_| ())
     };
     result.map_err(|e| describe(&e))?;
@@ -391,12 +405,37 @@ mod tests {
         let f = parse_args(&args(&["-w", "c", "k", "c2", "k2", "i", "o"])).unwrap_err();
         assert_eq!((f.code, f.lines[0].as_str()), (2, "Only one key may be used with -w."));
         let f = parse_args(&args(&["-a", "x", "c", "k", "i", "o"])).unwrap_err();
-        assert_eq!(f.lines[0], "Exception in thread \"main\" java.lang.NumberFormatException: For input string: \"x\"");
+        assert_eq!(
+            f.lines[0],
+            "Exception in thread \"main\" java.lang.NumberFormatException: For input string: \"x\""
+        );
         let f = parse_args(&args(&["-w", "-w", "-w", "-a"])).unwrap_err();
-        assert_eq!(f.lines[0], "Exception in thread \"main\" java.lang.ArrayIndexOutOfBoundsException: Index 4 out of bounds for length 4");
-        let a = parse_args(&args(&["-a", "4096", "--min-sdk-version", "+21", "--disable-v2", "c", "k", "c2", "k2", "i", "o"])).unwrap();
-        assert_eq!((a.alignment, a.min_sdk_version, a.v2, a.keys.len()), (4096, Some(21), false, 2));
-        assert_eq!(parse_args(&args(&["-providerClass", "x.Y", "c", "k", "i", "o"])).unwrap_err().code, 1);
+        assert_eq!(
+            f.lines[0],
+            "Exception in thread \"main\" java.lang.ArrayIndexOutOfBoundsException: Index 4 out of bounds for length 4"
+        );
+        let a = parse_args(&args(&[
+            "-a",
+            "4096",
+            "--min-sdk-version",
+            "+21",
+            "--disable-v2",
+            "c",
+            "k",
+            "c2",
+            "k2",
+            "i",
+            "o",
+        ]))
+        .unwrap();
+        assert_eq!(
+            (a.alignment, a.min_sdk_version, a.v2, a.keys.len()),
+            (4096, Some(21), false, 2)
+        );
+        assert_eq!(
+            parse_args(&args(&["-providerClass", "x.Y", "c", "k", "i", "o"])).unwrap_err().code,
+            1
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! End-to-end tests of the `signapk` binary against the goldens in `fixtures/apk`.
 
+#![allow(clippy::unwrap_used, reason = "test helpers panic on a broken fixture")]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -29,7 +31,12 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn usage() {
     let dir = temp_dir("usage");
-    for args in [&[][..], &["a", "b", "c"], &["--enable-v4", "c", "k", "i", "o"], &["c", "k", "x", "i", "o"]] {
+    for args in [
+        &[][..],
+        &["a", "b", "c"],
+        &["--enable-v4", "c", "k", "i", "o"],
+        &["c", "k", "x", "i", "o"],
+    ] {
         let o = signapk(args, &dir);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert_eq!(stderr(&o), signkit_cli::signapk::USAGE);
@@ -48,14 +55,21 @@ fn signs_like_signapk() {
     let (c, k) = (f("rsa-2048.x509.pem"), f("rsa-2048.pk8"));
     let cases: [(&[&str], &str); 3] = [
         (&[&c, &k, &input, "out.apk"], "small-rsa2048.apk"),
-        (&["-a", "16", "--min-sdk-version", "14", &c, &k, &input, "out.apk"], "small-rsa2048-a16-min14.apk"),
+        (
+            &["-a", "16", "--min-sdk-version", "14", &c, &k, &input, "out.apk"],
+            "small-rsa2048-a16-min14.apk",
+        ),
         (&["-w", &c, &k, &input, "out.apk"], "small-w-rsa2048.apk"),
     ];
     for (args, golden) in cases {
         let o = signapk(args, &dir);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
         assert!(o.stdout.is_empty() && o.stderr.is_empty());
-        assert!(std::fs::read(dir.join("out.apk")).unwrap() == std::fs::read(fixtures().join(golden)).unwrap(), "{golden}");
+        assert!(
+            std::fs::read(dir.join("out.apk")).unwrap()
+                == std::fs::read(fixtures().join(golden)).unwrap(),
+            "{golden}"
+        );
     }
     // The output replaces an existing file.
     let o = signapk(&[&c, &k, &input, "out.apk"], &dir);
@@ -84,12 +98,23 @@ fn failures_leave_no_output() {
     assert!(stderr(&o).contains("does not match the certificate"), "{}", stderr(&o));
 
     // An encrypted PKCS#8 key (EncryptedPrivateKeyInfo) is refused clearly.
-    std::fs::write(dir.join("enc.pk8"), [0x30, 0x0b, 0x30, 0x05, 0x06, 0x03, 0x2a, 0x03, 0x04, 0x04, 0x02, 0, 0]).unwrap();
+    std::fs::write(
+        dir.join("enc.pk8"),
+        [0x30, 0x0b, 0x30, 0x05, 0x06, 0x03, 0x2a, 0x03, 0x04, 0x04, 0x02, 0, 0],
+    )
+    .unwrap();
     let o = signapk(&[&c, "enc.pk8", &f("small-in.apk"), "out.apk"], &dir);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("encrypted PKCS#8 private keys are not supported"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("encrypted PKCS#8 private keys are not supported"),
+        "{}",
+        stderr(&o)
+    );
 
-    let o = signapk(&["-providerClass", "com.example.Provider", &c, &k, &f("small-in.apk"), "out.apk"], &dir);
+    let o = signapk(
+        &["-providerClass", "com.example.Provider", &c, &k, &f("small-in.apk"), "out.apk"],
+        &dir,
+    );
     assert_eq!(o.status.code(), Some(1));
 
     let o = signapk(&[&c, &k, "missing.apk", "out.apk"], &dir);
@@ -113,9 +138,16 @@ fn minimum_sdk_version_error() {
     let mut lines = err.lines();
     assert_eq!(
         lines.next(),
-        Some("java.lang.IllegalArgumentException: Cannot detect minSdkVersion. Use --min-sdk-version to override")
+        Some(
+            "java.lang.IllegalArgumentException: Cannot detect minSdkVersion. Use --min-sdk-version to override"
+        )
     );
-    assert_eq!(lines.next(), Some("Caused by: com.android.apksig.apk.MinSdkVersionException: No AndroidManifest.xml in APK"));
+    assert_eq!(
+        lines.next(),
+        Some(
+            "Caused by: com.android.apksig.apk.MinSdkVersionException: No AndroidManifest.xml in APK"
+        )
+    );
     assert!(!dir.join("out.apk").exists());
     // With --min-sdk-version the empty archive signs.
     let o = signapk(&["--min-sdk-version", "21", &c, &k, "empty.zip", "out.apk"], &dir);

@@ -78,11 +78,20 @@ fn make_keys(dir: &Path, rng: &mut impl rand::Rng) -> anyhow::Result<Vec<KeyPair
             openssl(&args, dir)?;
         }
         let key = format!("{kind}.pk8");
-        openssl(&["pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in", &pem, "-out", &key], dir)?;
+        openssl(
+            &["pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in", &pem, "-out", &key],
+            dir,
+        )?;
         let cert = format!("{kind}.x509.pem");
         let digest = if kind.ends_with("sha1") { "-sha1" } else { "-sha256" };
         let cn = format!("/CN=signkit {kind} {}/O=signkit/C=US", rng.random::<u32>());
-        openssl(&["req", "-x509", "-new", "-key", &pem, digest, "-days", "9000", "-subj", &cn, "-out", &cert], dir)?;
+        openssl(
+            &[
+                "req", "-x509", "-new", "-key", &pem, digest, "-days", "9000", "-subj", &cn,
+                "-out", &cert,
+            ],
+            dir,
+        )?;
         out.push(KeyPair {
             kind,
             key: dir.join(key),
@@ -98,8 +107,17 @@ fn make_keys(dir: &Path, rng: &mut impl rand::Rng) -> anyhow::Result<Vec<KeyPair
 /// `<uses-sdk android:minSdkVersion>` (when given) and `<application>`.
 fn axml_manifest(min_sdk: Option<u32>) -> Vec<u8> {
     const NO: u32 = 0xffff_ffff;
-    let strings = ["minSdkVersion", "package", "http://schemas.android.com/apk/res/android", "manifest", "uses-sdk", "application", "com.example.signkit"];
-    let (min_sdk_s, package_s, ns_s, manifest_s, uses_sdk_s, app_s, pkg_value) = (0u32, 1u32, 2u32, 3u32, 4u32, 5u32, 6u32);
+    let strings = [
+        "minSdkVersion",
+        "package",
+        "http://schemas.android.com/apk/res/android",
+        "manifest",
+        "uses-sdk",
+        "application",
+        "com.example.signkit",
+    ];
+    let (min_sdk_s, package_s, ns_s, manifest_s, uses_sdk_s, app_s, pkg_value) =
+        (0u32, 1u32, 2u32, 3u32, 4u32, 5u32, 6u32);
     let mut data = Vec::new();
     let mut offsets = Vec::new();
     for s in strings {
@@ -133,7 +151,7 @@ fn axml_manifest(min_sdk: Option<u32>) -> Vec<u8> {
     le16(&mut map, 8);
     le32(&mut map, 16);
     le32(&mut map, 0x0101_020c);
-    le32(&mut map, 0x0101_0000 | 0x0);
+    le32(&mut map, 0);
     let start = |body: &mut Vec<u8>, name: u32, attrs: &[(u32, u32, u8, u32)]| {
         le16(body, 0x0102);
         le16(body, 16);
@@ -187,7 +205,10 @@ fn axml_manifest(min_sdk: Option<u32>) -> Vec<u8> {
 /// Text-like bytes (compressible) or random bytes.
 fn content(rng: &mut impl rand::Rng, len: usize, text: bool) -> Vec<u8> {
     if text {
-        const WORDS: [&str; 12] = ["alpha", "beta", "gamma", "const", "void", "return", "signkit", "apk", "\n", "0x7f", "class", "  "];
+        const WORDS: [&str; 12] = [
+            "alpha", "beta", "gamma", "const", "void", "return", "signkit", "apk", "\n", "0x7f",
+            "class", "  ",
+        ];
         let mut v = Vec::with_capacity(len + 8);
         while v.len() < len {
             v.extend_from_slice(WORDS[rng.random_range(0..WORDS.len())].as_bytes());
@@ -207,7 +228,11 @@ fn content(rng: &mut impl rand::Rng, len: usize, text: bool) -> Vec<u8> {
 /// Writes a random APK-like archive with the `zip` tool: STORED and
 /// DEFLATED entries, `.so` files, a binary manifest, sometimes directory
 /// entries, extra fields, an input `MANIFEST.MF` and old signature files.
-fn random_apk(rng: &mut impl rand::Rng, dir: &Path, manifest_min_sdk: Option<u32>) -> anyhow::Result<PathBuf> {
+fn random_apk(
+    rng: &mut impl rand::Rng,
+    dir: &Path,
+    manifest_min_sdk: Option<u32>,
+) -> anyhow::Result<PathBuf> {
     let root = dir.join("tree");
     std::fs::create_dir_all(&root)?;
     let mut stored = Vec::new();
@@ -218,7 +243,11 @@ fn random_apk(rng: &mut impl rand::Rng, dir: &Path, manifest_min_sdk: Option<u32
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&p, data)?;
-        if store { stored.push(name.to_owned()) } else { deflated.push(name.to_owned()) }
+        if store {
+            stored.push(name.to_owned())
+        } else {
+            deflated.push(name.to_owned())
+        }
         Ok(())
     };
     add("AndroidManifest.xml", &axml_manifest(manifest_min_sdk), rng.random_bool(0.3))?;
@@ -260,7 +289,11 @@ fn random_apk(rng: &mut impl rand::Rng, dir: &Path, manifest_min_sdk: Option<u32
     let mut runs: Vec<(Vec<String>, &str)> = vec![(stored, "-0"), (deflated, "-9")];
     if rng.random_bool(0.3) {
         // Directory entries (signapk drops them).
-        let dirs: Vec<String> = ["res/", "assets/", "lib/"].iter().filter(|d| root.join(d).is_dir()).map(|d| (*d).to_owned()).collect();
+        let dirs: Vec<String> = ["res/", "assets/", "lib/"]
+            .iter()
+            .filter(|d| root.join(d).is_dir())
+            .map(|d| (*d).to_owned())
+            .collect();
         runs.insert(rng.random_range(0..3), (dirs, "-0"));
     }
     for (files, level) in runs {
@@ -268,7 +301,13 @@ fn random_apk(rng: &mut impl rand::Rng, dir: &Path, manifest_min_sdk: Option<u32
             continue;
         }
         let mut c = Command::new("zip");
-        c.current_dir(&root).arg("-q").arg("-D").arg(level).args(extra_flags).arg(&apk).args(files.iter());
+        c.current_dir(&root)
+            .arg("-q")
+            .arg("-D")
+            .arg(level)
+            .args(extra_flags)
+            .arg(&apk)
+            .args(files.iter());
         if level == "-0" && files.iter().all(|f| f.ends_with('/')) {
             // Without -D, naming a directory adds its entry.
             c = Command::new("zip");
@@ -293,10 +332,14 @@ struct CdEntry {
 /// The Central Directory of an archive whose EOCD is followed by a comment of known length.
 fn central_directory(data: &[u8]) -> anyhow::Result<Vec<CdEntry>> {
     let le16 = |at: usize| data.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    let le32 = |at: usize| data.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let le32 =
+        |at: usize| data.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     let eocd = (0..data.len().saturating_sub(21))
         .rev()
-        .find(|&i| le32(i) == Some(0x0605_4b50) && le16(i + 20).map(usize::from) == Some(data.len() - i - 22))
+        .find(|&i| {
+            le32(i) == Some(0x0605_4b50)
+                && le16(i + 20).map(usize::from) == Some(data.len() - i - 22)
+        })
         .context("no end of central directory")?;
     let count = usize::from(le16(eocd + 10).context("eocd")?);
     let mut pos = usize::try_from(le32(eocd + 16).context("eocd")?)?;
@@ -312,7 +355,8 @@ fn central_directory(data: &[u8]) -> anyhow::Result<Vec<CdEntry>> {
             usize::from(le16(pos + 32).context("cd")?),
         );
         let offset = u64::from(le32(pos + 42).context("cd")?);
-        let name = String::from_utf8_lossy(data.get(pos + 46..pos + 46 + n).context("cd name")?).into_owned();
+        let name = String::from_utf8_lossy(data.get(pos + 46..pos + 46 + n).context("cd name")?)
+            .into_owned();
         out.push(CdEntry { name, method, offset });
         pos += 46 + n + e + c;
     }
@@ -395,7 +439,9 @@ fn run_case(ctx: &mut Ctx, case: &Case) -> anyhow::Result<()> {
     let (r, o) = (std::fs::read(&ref_out)?, std::fs::read(&our_out)?);
     let all_rsa = case.keys.iter().all(|k| k.rsa);
     if all_rsa {
-        if !ctx.check(&case.name, r == o, || format!("outputs differ ({} vs {} bytes)", o.len(), r.len())) {
+        if !ctx.check(&case.name, r == o, || {
+            format!("outputs differ ({} vs {} bytes)", o.len(), r.len())
+        }) {
             return Ok(());
         }
     } else if case.whole_file {
@@ -414,23 +460,36 @@ fn run_case(ctx: &mut Ctx, case: &Case) -> anyhow::Result<()> {
 /// EC/DSA signatures differ: the bytes up to the first signature block
 /// entry, the entry names and methods, `MANIFEST.MF` and the `.SF` files
 /// must be the same.
-fn compare_signed(ctx: &mut Ctx, case: &Case, rp: &Path, op: &Path, r: &[u8], o: &[u8]) -> anyhow::Result<()> {
+fn compare_signed(
+    ctx: &mut Ctx,
+    case: &Case,
+    rp: &Path,
+    op: &Path,
+    r: &[u8],
+    o: &[u8],
+) -> anyhow::Result<()> {
     let (rcd, ocd) = (central_directory(r)?, central_directory(o)?);
     let names = |cd: &[CdEntry]| cd.iter().map(|e| (e.name.clone(), e.method)).collect::<Vec<_>>();
-    if !ctx.check(&case.name, names(&rcd) == names(&ocd), || format!("entry lists differ:\n ref {:?}\n our {:?}", names(&rcd), names(&ocd))) {
+    if !ctx.check(&case.name, names(&rcd) == names(&ocd), || {
+        format!("entry lists differ:\n ref {:?}\n our {:?}", names(&rcd), names(&ocd))
+    }) {
         return Ok(());
     }
     let is_block = |n: &str| {
-        n.starts_with("META-INF/CERT") && (n.ends_with(".EC") || n.ends_with(".DSA") || n.ends_with(".RSA"))
+        n.starts_with("META-INF/CERT")
+            && (n.ends_with(".EC") || n.ends_with(".DSA") || n.ends_with(".RSA"))
     };
     let first_block = rcd.iter().find(|e| is_block(&e.name)).map_or(0, |e| e.offset);
     let prefix = usize::try_from(first_block)?;
     let same_prefix = r.len() >= prefix && o.len() >= prefix && r[..prefix] == o[..prefix];
-    if !ctx.check(&case.name, same_prefix, || format!("bytes before the first signature block entry (offset {prefix}) differ")) {
+    if !ctx.check(&case.name, same_prefix, || {
+        format!("bytes before the first signature block entry (offset {prefix}) differ")
+    }) {
         return Ok(());
     }
     // Stored entries are where the reference put them.
-    let stored = |cd: &[CdEntry]| cd.iter().filter(|e| e.method == 0).map(|e| e.offset).collect::<Vec<_>>();
+    let stored =
+        |cd: &[CdEntry]| cd.iter().filter(|e| e.method == 0).map(|e| e.offset).collect::<Vec<_>>();
     ctx.check(&case.name, stored(&rcd) == stored(&ocd), || "stored entry offsets differ".into());
     for e in rcd.iter().filter(|e| e.name == "META-INF/MANIFEST.MF" || e.name.ends_with(".SF")) {
         let (a, b) = (entry_content(rp, &e.name)?, entry_content(op, &e.name)?);
@@ -462,13 +521,23 @@ fn verify_apk(ctx: &mut Ctx, case: &Case, apk: &Path) -> anyhow::Result<()> {
     c.arg(apk);
     let out = tools::run(c, None)?;
     ctx.check(&case.name, out.status.success(), || {
-        format!("apksigner verify failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+        format!(
+            "apksigner verify failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
     });
     Ok(())
 }
 
 /// The whole-file signature verified with `openssl cms`.
-fn verify_ota(ctx: &mut Ctx, case: &Case, dir: &Path, apk: &Path, data: &[u8]) -> anyhow::Result<()> {
+fn verify_ota(
+    ctx: &mut Ctx,
+    case: &Case,
+    dir: &Path,
+    apk: &Path,
+    data: &[u8],
+) -> anyhow::Result<()> {
     let n = data.len();
     let comment_len = usize::from(u16::from_le_bytes([data[n - 2], data[n - 1]]));
     let sig_start = usize::from(u16::from_le_bytes([data[n - 6], data[n - 5]]));
@@ -486,7 +555,11 @@ fn verify_ota(ctx: &mut Ctx, case: &Case, dir: &Path, apk: &Path, data: &[u8]) -
         .arg("/dev/null");
     let out = tools::run(c, None)?;
     ctx.check(&case.name, out.status.success(), || {
-        format!("openssl cms -verify failed on {}: {}", apk.display(), String::from_utf8_lossy(&out.stderr))
+        format!(
+            "openssl cms -verify failed on {}: {}",
+            apk.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
     });
     Ok(())
 }
@@ -518,22 +591,102 @@ fn failure_cases(ctx: &mut Ctx, keys: &[KeyPair], good: &Path) -> anyhow::Result
     let cases: Vec<(&str, Vec<String>, bool)> = vec![
         ("no arguments", vec![], true),
         ("three arguments", vec!["a".into(), "b".into(), "c".into()], true),
-        ("unknown option", vec!["--enable-v4".into(), s(&rsa.cert), s(&rsa.key), g.clone(), "o.apk".into()], true),
-        ("newer option", vec!["--align-file-size".into(), s(&rsa.cert), s(&rsa.key), g.clone(), "o.apk".into()], true),
-        ("lineage", vec!["--lineage".into(), "x".into(), s(&rsa.cert), s(&rsa.key), g.clone(), "o.apk".into()], true),
-        ("odd key arguments", vec![s(&rsa.cert), s(&rsa.key), s(&rsa.key), g.clone(), "o.apk".into()], true),
-        ("-w with two keys", vec!["-w".into(), s(&rsa.cert), s(&rsa.key), s(&other.cert), s(&other.key), g.clone(), "o.apk".into()], true),
-        ("bad -a", vec!["-a".into(), "four".into(), s(&rsa.cert), s(&rsa.key), g.clone(), "o.apk".into()], true),
-        ("bad --min-sdk-version", vec!["--min-sdk-version".into(), "x".into(), s(&rsa.cert), s(&rsa.key), g.clone(), "o.apk".into()], true),
-        ("not a zip", vec![s(&rsa.cert), s(&rsa.key), s(&dir.join("notzip.apk")), "o.apk".into()], false),
+        (
+            "unknown option",
+            vec!["--enable-v4".into(), s(&rsa.cert), s(&rsa.key), g.clone(), "o.apk".into()],
+            true,
+        ),
+        (
+            "newer option",
+            vec!["--align-file-size".into(), s(&rsa.cert), s(&rsa.key), g.clone(), "o.apk".into()],
+            true,
+        ),
+        (
+            "lineage",
+            vec![
+                "--lineage".into(),
+                "x".into(),
+                s(&rsa.cert),
+                s(&rsa.key),
+                g.clone(),
+                "o.apk".into(),
+            ],
+            true,
+        ),
+        (
+            "odd key arguments",
+            vec![s(&rsa.cert), s(&rsa.key), s(&rsa.key), g.clone(), "o.apk".into()],
+            true,
+        ),
+        (
+            "-w with two keys",
+            vec![
+                "-w".into(),
+                s(&rsa.cert),
+                s(&rsa.key),
+                s(&other.cert),
+                s(&other.key),
+                g.clone(),
+                "o.apk".into(),
+            ],
+            true,
+        ),
+        (
+            "bad -a",
+            vec!["-a".into(), "four".into(), s(&rsa.cert), s(&rsa.key), g.clone(), "o.apk".into()],
+            true,
+        ),
+        (
+            "bad --min-sdk-version",
+            vec![
+                "--min-sdk-version".into(),
+                "x".into(),
+                s(&rsa.cert),
+                s(&rsa.key),
+                g.clone(),
+                "o.apk".into(),
+            ],
+            true,
+        ),
+        (
+            "not a zip",
+            vec![s(&rsa.cert), s(&rsa.key), s(&dir.join("notzip.apk")), "o.apk".into()],
+            false,
+        ),
         ("no manifest", vec![s(&rsa.cert), s(&rsa.key), s(&nomanifest), "o.apk".into()], true),
-        ("missing input", vec![s(&rsa.cert), s(&rsa.key), s(&dir.join("absent.apk")), "o.apk".into()], true),
-        ("EC below API 18", vec!["--min-sdk-version".into(), "14".into(), s(&ec.cert), s(&ec.key), g.clone(), "o.apk".into()], true),
-        ("-w with DSA", vec!["-w".into(), s(&dsa.cert), s(&dsa.key), g.clone(), "o.apk".into()], true),
-        ("key is not a certificate", vec![s(&rsa.key), s(&rsa.key), g.clone(), "o.apk".into()], false),
+        (
+            "missing input",
+            vec![s(&rsa.cert), s(&rsa.key), s(&dir.join("absent.apk")), "o.apk".into()],
+            true,
+        ),
+        (
+            "EC below API 18",
+            vec![
+                "--min-sdk-version".into(),
+                "14".into(),
+                s(&ec.cert),
+                s(&ec.key),
+                g.clone(),
+                "o.apk".into(),
+            ],
+            true,
+        ),
+        (
+            "-w with DSA",
+            vec!["-w".into(), s(&dsa.cert), s(&dsa.key), g.clone(), "o.apk".into()],
+            true,
+        ),
+        (
+            "key is not a certificate",
+            vec![s(&rsa.key), s(&rsa.key), g.clone(), "o.apk".into()],
+            false,
+        ),
     ];
     for (name, args, same_first_line) in cases {
-        let (ref_dir, our_dir) = (dir.join(format!("ref-{}", name.replace(' ', "_"))), dir.join(format!("our-{}", name.replace(' ', "_"))));
+        let (ref_dir, our_dir) = (
+            dir.join(format!("ref-{}", name.replace(' ', "_"))),
+            dir.join(format!("our-{}", name.replace(' ', "_"))),
+        );
         std::fs::create_dir_all(&ref_dir)?;
         std::fs::create_dir_all(&our_dir)?;
         let mut java = ctx.tools.jdk("java");
@@ -543,13 +696,21 @@ fn failure_cases(ctx: &mut Ctx, keys: &[KeyPair], good: &Path) -> anyhow::Result
         ours.current_dir(&our_dir).args(&args);
         let o = tools::run(ours, None)?;
         let case = format!("failure: {name}");
-        let first = |b: &[u8]| String::from_utf8_lossy(b).lines().next().unwrap_or_default().to_owned();
+        let first =
+            |b: &[u8]| String::from_utf8_lossy(b).lines().next().unwrap_or_default().to_owned();
         ctx.check(&case, r.status.code() == o.status.code() && r.status.code() != Some(0), || {
-            format!("exit codes: reference {:?}, ours {:?}; ours said {:?}", r.status.code(), o.status.code(), first(&o.stderr))
+            format!(
+                "exit codes: reference {:?}, ours {:?}; ours said {:?}",
+                r.status.code(),
+                o.status.code(),
+                first(&o.stderr)
+            )
         });
         if same_first_line {
             let (rf, of) = (first(&r.stderr), first(&o.stderr));
-            ctx.check(&case, rf == of, || format!("first stderr line differs:\n ref {rf:?}\n our {of:?}"));
+            ctx.check(&case, rf == of, || {
+                format!("first stderr line differs:\n ref {rf:?}\n our {of:?}")
+            });
         }
         ctx.check(&case, !our_dir.join("o.apk").exists(), || "failed run left o.apk".into());
     }
@@ -565,11 +726,12 @@ pub(crate) fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
     let mut key_rng = rand::rngs::StdRng::from_rng(&mut ctx.rng);
     let keys = make_keys(&keys_dir, &mut key_rng)?;
     let corpus = corpus_dir()?;
-    let goldens: Vec<PathBuf> = ["golden-unaligned-in.apk", "golden-aligned-in.apk", "golden-legacy-aligned-in.apk"]
-        .iter()
-        .map(|n| corpus.join(n))
-        .filter(|p| p.exists())
-        .collect();
+    let goldens: Vec<PathBuf> =
+        ["golden-unaligned-in.apk", "golden-aligned-in.apk", "golden-legacy-aligned-in.apk"]
+            .iter()
+            .map(|n| corpus.join(n))
+            .filter(|p| p.exists())
+            .collect();
     if goldens.is_empty() {
         bail!("apksig corpus not found at {}", corpus.display());
     }
@@ -622,17 +784,22 @@ pub(crate) fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
     let n = ctx.random_cases(30);
     for i in 0..n {
         let dir = ctx.case_dir(&format!("input{i}"))?;
-        let manifest_min_sdk = if ctx.rng.random_bool(0.9) { Some(ctx.rng.random_range(9..=30)) } else { None };
+        let manifest_min_sdk =
+            if ctx.rng.random_bool(0.9) { Some(ctx.rng.random_range(9..=30)) } else { None };
         let input = random_apk(&mut ctx.rng, &dir, manifest_min_sdk)?;
         let whole_file = ctx.rng.random_bool(0.15);
         let nkeys = if !whole_file && ctx.rng.random_bool(0.25) { 2 } else { 1 };
         let mut chosen = Vec::new();
         for _ in 0..nkeys {
-            let pool: Vec<&KeyPair> =
-                keys.iter().filter(|k| !whole_file || !k.dsa).filter(|k| !chosen.iter().any(|c: &KeyPair| c.kind == k.kind)).collect();
+            let pool: Vec<&KeyPair> = keys
+                .iter()
+                .filter(|k| !whole_file || !k.dsa)
+                .filter(|k| !chosen.iter().any(|c: &KeyPair| c.kind == k.kind))
+                .collect();
             chosen.push(pool[ctx.rng.random_range(0..pool.len())].clone());
         }
-        let min_sdk = if ctx.rng.random_bool(0.5) { Some(ctx.rng.random_range(9..=28)) } else { None };
+        let min_sdk =
+            if ctx.rng.random_bool(0.5) { Some(ctx.rng.random_range(9..=28)) } else { None };
         let alignment = match ctx.rng.random_range(0..4) {
             0 => None,
             1 => Some(4),

@@ -14,7 +14,12 @@ const ANDROID_NS: &str = "http://schemas.android.com/apk/res/android";
 impl Doc {
     fn new(utf8: bool) -> Self {
         // Index 0 is minSdkVersion, mapped to its resource ID.
-        Self { strings: vec!["minSdkVersion".into()], ids: vec![MIN_SDK_VERSION_ATTR_ID], utf8, body: Vec::new() }
+        Self {
+            strings: vec!["minSdkVersion".into()],
+            ids: vec![MIN_SDK_VERSION_ATTR_ID],
+            utf8,
+            body: Vec::new(),
+        }
     }
 
     fn string(&mut self, s: &str) -> u32 {
@@ -148,7 +153,13 @@ fn min_sdk_values() {
         assert_eq!(min_sdk_version(&manifest(utf8, &[&[(0, VALUE_INT_DEC, 21)]])), Ok(21));
         assert_eq!(min_sdk_version(&manifest(utf8, &[&[(0, VALUE_INT_HEX, 0x1c)]])), Ok(28));
         // The largest of several, each defaulting to 1.
-        assert_eq!(min_sdk_version(&manifest(utf8, &[&[(0, VALUE_INT_DEC, 9)], &[], &[(0, VALUE_INT_DEC, 14)]])), Ok(14));
+        assert_eq!(
+            min_sdk_version(&manifest(
+                utf8,
+                &[&[(0, VALUE_INT_DEC, 9)], &[], &[(0, VALUE_INT_DEC, 14)]]
+            )),
+            Ok(14)
+        );
         assert_eq!(min_sdk_version(&manifest(utf8, &[&[(0, VALUE_INT_DEC, u32::MAX)]])), Ok(1));
         assert!(min_sdk_version(&manifest(utf8, &[&[(0, VALUE_REFERENCE, 0x7f01_0000)]])).is_err());
         assert!(min_sdk_version(&manifest(utf8, &[&[(0, VALUE_INT_BOOLEAN, 1)]])).is_err());

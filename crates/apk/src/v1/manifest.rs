@@ -93,7 +93,8 @@ fn content(data: &[u8], (s, e): (usize, usize), what: &str) -> Result<usize> {
 /// `Attributes.Name` validity: 1 to 70 characters from `[A-Za-z0-9_-]`.
 fn valid_name(name: &str) -> bool {
     let len = name.encode_utf16().count();
-    (1..=70).contains(&len) && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+    (1..=70).contains(&len)
+        && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
 }
 
 /// `Attributes.read`: one section's attributes, up to an empty line or the end.
@@ -119,7 +120,10 @@ fn read_attributes(data: &[u8], pos: &mut usize, attrs: &mut MainAttributes) -> 
             value = String::from_utf8_lossy(&full_line).into_owned();
             full_line.clear();
         } else {
-            let colon = line.iter().position(|&c| c == b':').ok_or_else(|| Error::Manifest("invalid header field".into()))?;
+            let colon = line
+                .iter()
+                .position(|&c| c == b':')
+                .ok_or_else(|| Error::Manifest("invalid header field".into()))?;
             if line.get(colon + 1) != Some(&b' ') {
                 return Err(Error::Manifest("invalid header field".into()));
             }

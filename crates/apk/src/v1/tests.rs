@@ -68,7 +68,9 @@ fn manifest_main_section_rules() {
         String::from_utf8(m.contents).unwrap(),
         "Manifest-Version: 2.0\r\nAlpha: a\r\nZeta: z\r\nmanifest-version: 2.0\r\n\r\n"
     );
-    assert!(generate_manifest(V1Digest::Sha1, &BTreeMap::new(), Some(b"Alpha: a\r\n\r\n")).is_err());
+    assert!(
+        generate_manifest(V1Digest::Sha1, &BTreeMap::new(), Some(b"Alpha: a\r\n\r\n")).is_err()
+    );
     let mut bad = BTreeMap::new();
     bad.insert(JavaString("a\nb".into()), vec![0u8; 20]);
     assert!(generate_manifest(V1Digest::Sha1, &bad, None).is_err());
@@ -79,7 +81,13 @@ fn signature_file_layout() {
     let mut digests = BTreeMap::new();
     digests.insert(JavaString("a".into()), vec![0u8; 20]);
     let m = generate_manifest(V1Digest::Sha1, &digests, None).unwrap();
-    let sf = String::from_utf8(generate_signature_file(&[2, 3], V1Digest::Sha1, "1.0 (Android SignApk)", &m)).unwrap();
+    let sf = String::from_utf8(generate_signature_file(
+        &[2, 3],
+        V1Digest::Sha1,
+        "1.0 (Android SignApk)",
+        &m,
+    ))
+    .unwrap();
     let lines: Vec<&str> = sf.split("\r\n").collect();
     assert_eq!(lines[0], "Signature-Version: 1.0");
     assert_eq!(lines[1], "Created-By: 1.0 (Android SignApk)");
