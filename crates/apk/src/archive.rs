@@ -157,6 +157,8 @@ pub(crate) struct DeflateJob<'a> {
 
 enum Piece {
     Data(Vec<u8>),
+    /// Bytes of the entry kept in a scratch file (to be read from the start).
+    Spilled(std::fs::File),
     Done(Option<Vec<u8>>),
     Failed(Error),
 }
@@ -200,10 +202,16 @@ impl Flow {
     /// Waits until `len` more bytes of entry `index` may be held; `false`
     /// when the writing thread gave up.
     fn reserve(&self, index: usize, len: usize) -> bool {
-        let Ok(mut st) = self.state.lock() else { return false };
+        self.reserve_or(index, len, true) == Reserve::Granted
+    }
+
+    /// Reserves `len` bytes for entry `index`; without `wait`, returns
+    /// [`Reserve::Full`] instead of waiting for room.
+    fn reserve_or(&self, index: usize, len: usize, wait: bool) -> Reserve {
+        let Ok(mut st) = self.state.lock() else { return Reserve::Aborted };
         loop {
             if st.aborted {
-                return false;
+                return Reserve::Aborted;
             }
             let mine = st.in_flight.get(index).copied().unwrap_or(0);
             let head = st.in_flight.get(st.head).copied().unwrap_or(0);
@@ -217,11 +225,14 @@ impl Flow {
                     *v += len;
                 }
                 st.total += len;
-                return true;
+                return Reserve::Granted;
+            }
+            if !wait {
+                return Reserve::Full;
             }
             st = match self.changed.wait(st) {
                 Ok(g) => g,
-                Err(_) => return false,
+                Err(_) => return Reserve::Aborted,
             };
         }
     }
@@ -243,27 +254,99 @@ impl Flow {
     }
 }
 
+/// The outcome of [`Flow::reserve_or`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reserve {
+    Granted,
+    Full,
+    Aborted,
+}
+
+/// Temporary files for compressed entries that are ready before their turn
+/// and do not fit in the lookahead memory, so workers keep working instead
+/// of waiting. Each file is written once, read back once from the start,
+/// and dropped; the caller decides where it lives (and removes it).
+pub trait Scratch: Sync {
+    /// A new, empty file open for reading and writing.
+    ///
+    /// # Errors
+    /// Whatever creating the file fails with; the worker then waits for
+    /// memory instead.
+    fn create(&self) -> io::Result<std::fs::File>;
+}
+
 /// A worker writer's output: the current entry's pipe, or a buffer for the
 /// end records.
 struct PipeState<'f> {
     flow: &'f Flow,
+    scratch: Option<&'f dyn Scratch>,
     index: usize,
     tx: mpsc::Sender<(usize, Piece)>,
     buf: Vec<u8>,
+    /// The current entry's bytes going to a scratch file.
+    spill: Option<io::BufWriter<std::fs::File>>,
     capture: Option<Vec<u8>>,
     failed: bool,
 }
 
 impl PipeState<'_> {
     fn send(&mut self, piece: Piece) {
-        if let Piece::Data(d) = &piece
-            && !self.flow.reserve(self.index, d.capacity())
-        {
-            self.failed = true;
-            return;
+        if let Piece::Data(d) = &piece {
+            let wait = self.scratch.is_none();
+            match self.flow.reserve_or(self.index, d.capacity(), wait) {
+                Reserve::Granted => {
+                    // Room again (or this entry is being written): what was
+                    // spilled goes first.
+                    self.end_spill();
+                }
+                Reserve::Full => {
+                    if self.spill_data(d) {
+                        return;
+                    }
+                    if !self.flow.reserve(self.index, d.capacity()) {
+                        self.failed = true;
+                        return;
+                    }
+                    self.end_spill();
+                }
+                Reserve::Aborted => {
+                    self.failed = true;
+                    return;
+                }
+            }
+        } else {
+            self.end_spill();
         }
         if self.tx.send((self.index, piece)).is_err() {
             self.failed = true;
+        }
+    }
+
+    /// Appends `d` to the entry's scratch file; `false` when there is none
+    /// and none can be made.
+    fn spill_data(&mut self, d: &[u8]) -> bool {
+        if self.spill.is_none() {
+            let Some(file) = self.scratch.and_then(|s| s.create().ok()) else { return false };
+            self.spill = Some(io::BufWriter::with_capacity(PIPE_CHUNK, file));
+        }
+        let ok = self.spill.as_mut().is_some_and(|w| w.write_all(d).is_ok());
+        if !ok {
+            self.spill = None;
+            self.failed = true;
+        }
+        true
+    }
+
+    /// Hands the scratch file, if any, to the writing thread.
+    fn end_spill(&mut self) {
+        let Some(w) = self.spill.take() else { return };
+        match w.into_inner() {
+            Ok(file) => {
+                if self.tx.send((self.index, Piece::Spilled(file))).is_err() {
+                    self.failed = true;
+                }
+            }
+            Err(_) => self.failed = true,
         }
     }
 
@@ -333,15 +416,18 @@ fn worker(
     tx: mpsc::Sender<(usize, Piece)>,
     next: &AtomicUsize,
     flow: &Flow,
+    scratch: Option<&dyn Scratch>,
     level: i32,
     first_job_is_first_entry: bool,
     v1_digest: Option<signkit_crypto::DigestAlgorithm>,
 ) -> Result<Vec<CentralDirectoryRecord>> {
     let state = Rc::new(RefCell::new(PipeState {
         flow,
+        scratch,
         index: 0,
         tx,
         buf: Vec::with_capacity(PIPE_CHUNK),
+        spill: None,
         capture: None,
         failed: false,
     }));
@@ -454,6 +540,7 @@ impl<'s, W: Write> Archive<'s, W> {
         jobs: &[DeflateJob<'_>],
         hash: Option<signkit_crypto::DigestAlgorithm>,
         workers: usize,
+        scratch: Option<&dyn Scratch>,
     ) -> Result<Vec<Option<Vec<u8>>>> {
         if workers == 0 || jobs.len() < 2 {
             let mut digests = Vec::with_capacity(jobs.len());
@@ -477,7 +564,17 @@ impl<'s, W: Write> Archive<'s, W> {
                     let tx = tx.clone();
                     let (flow, next) = (&flow, &next);
                     scope.spawn(move || {
-                        worker(src, jobs, tx, next, flow, level, first_job_is_first_entry, hash)
+                        worker(
+                            src,
+                            jobs,
+                            tx,
+                            next,
+                            flow,
+                            scratch,
+                            level,
+                            first_job_is_first_entry,
+                            hash,
+                        )
                     })
                 })
                 .collect();
@@ -511,6 +608,7 @@ impl<'s, W: Write> Archive<'s, W> {
                                     .write_digested(&d)?;
                                 flow.update(|st| st.release(i, d));
                             }
+                            Piece::Spilled(file) => self.copy_spilled(file)?,
                             Piece::Done(d) => {
                                 digests.push(d);
                                 break;
@@ -546,6 +644,23 @@ impl<'s, W: Write> Archive<'s, W> {
             }
             Ok(digests)
         })
+    }
+
+    /// Writes a worker's scratch file, from its start, into the output.
+    fn copy_spilled(&self, mut file: std::fs::File) -> Result<()> {
+        use std::io::{Read as _, Seek as _};
+        file.seek(io::SeekFrom::Start(0))?;
+        let mut buf = vec![0u8; PIPE_CHUNK];
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                return Ok(());
+            }
+            self.sink
+                .try_borrow_mut()
+                .map_err(|_| Error::Format("output busy".into()))?
+                .write_digested(&buf[..n])?;
+        }
     }
 
     /// Closes the last entry and writes the Central Directory in output

@@ -29,4 +29,4 @@ pub mod v1;
 
 pub use crate::error::{Error, Result};
 pub use crate::ota::sign_whole_file;
-pub use crate::signapk::{SignApkOptions, SignApkSummary, SignerKey, sign_apk};
+pub use crate::signapk::{Resources, Scratch, SignApkOptions, SignApkSummary, SignerKey, sign_apk};

@@ -157,7 +157,7 @@ pub fn signed_comment(cms: &[u8]) -> Result<Vec<u8>> {
 
 /// Signs an OTA package as `signapk -w cert key in out`: `cert_file` is the
 /// certificate file's bytes (copied into the package as `otacert`);
-/// `workers` as in [`crate::SignApkOptions::workers`].
+/// `resources` as for [`crate::sign_apk`].
 ///
 /// # Errors
 /// Malformed input, a certificate or key signapk refuses, I/O errors.
@@ -165,14 +165,14 @@ pub fn sign_whole_file<W: Write>(
     src: &(dyn signkit_zip::DataSource + Sync),
     signer: &SignerKey<'_>,
     cert_file: &[u8],
-    workers: Option<usize>,
+    resources: signapk::Resources<'_>,
     out: W,
 ) -> Result<W> {
     signer.check()?;
     let digest = ota_digest(signer.cert)?;
     let alg = ota_signature_algorithm(signer.cert, digest)?;
     let (mut out, hasher) =
-        signapk::write_ota_archive(src, cert_file, Hasher::new(digest), workers, out)?;
+        signapk::write_ota_archive(src, cert_file, Hasher::new(digest), resources, out)?;
     let signature = signer.key.sign_prehashed(alg, &hasher.finalize())?;
     let cms = bc_signed_data(signer.cert, alg, &signature);
     let comment = signed_comment(&cms)?;

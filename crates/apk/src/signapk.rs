@@ -26,6 +26,7 @@ use signkit_zip::java::{FixedOffset, JavaZipEntry};
 use signkit_zip::records::METHOD_STORED;
 use signkit_zip::{DataSource, Entry, Eocd, ReadOptions, ZipArchive};
 
+pub use crate::archive::Scratch;
 pub use crate::archive::TIMESTAMP_MILLIS;
 use crate::archive::{Archive, DeflateJob, Sink};
 use crate::axml;
@@ -103,14 +104,32 @@ pub struct SignApkOptions {
     pub min_sdk_version: Option<i32>,
     /// `!--disable-v2`.
     pub v2: bool,
-    /// Threads that recompress entries (`None`: one per core; `Some(0)`:
-    /// all work on the calling thread). The output does not depend on it.
-    pub workers: Option<usize>,
 }
 
 impl Default for SignApkOptions {
     fn default() -> Self {
-        Self { alignment: 4, min_sdk_version: None, v2: true, workers: None }
+        Self { alignment: 4, min_sdk_version: None, v2: true }
+    }
+}
+
+/// How the work is spread: threads and scratch files change speed and
+/// memory, never the output.
+#[derive(Clone, Copy, Default)]
+pub struct Resources<'a> {
+    /// Threads that recompress entries (`None`: one per core, at most 4;
+    /// `Some(0)`: all work on the calling thread).
+    pub workers: Option<usize>,
+    /// Where workers put compressed entries that are ready before their
+    /// turn and do not fit the lookahead memory (`None`: they wait).
+    pub scratch: Option<&'a dyn Scratch>,
+}
+
+impl std::fmt::Debug for Resources<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resources")
+            .field("workers", &self.workers)
+            .field("scratch", &self.scratch.is_some())
+            .finish()
     }
 }
 
@@ -260,7 +279,7 @@ fn copy_files<W: Write>(
     policy: &CopyPolicy<'_>,
     out: &mut Archive<'_, W>,
     default_alignment: i32,
-    workers: usize,
+    resources: Resources<'_>,
 ) -> Result<BTreeMap<JavaString, Vec<u8>>> {
     let mut digests = BTreeMap::new();
     let hash = policy.v1_digest.map(V1Digest::algorithm);
@@ -305,7 +324,13 @@ fn copy_files<W: Write>(
         .filter(|p| p.entry.central.method != METHOD_STORED && output(&p.name))
         .map(|p| DeflateJob { name: &p.name, entry: p.entry })
         .collect();
-    let job_digests = out.deflate_entries(src, &jobs, hash, workers)?;
+    let job_digests = out.deflate_entries(
+        src,
+        &jobs,
+        hash,
+        deflate_workers(resources.workers),
+        resources.scratch,
+    )?;
     for (job, d) in jobs.iter().zip(job_digests) {
         if let Some(d) = d {
             digests.insert(JavaString(job.name.to_owned()), d);
@@ -326,6 +351,7 @@ pub fn sign_apk<W: Write>(
     src: &(dyn DataSource + Sync),
     signers: &[SignerKey<'_>],
     options: &SignApkOptions,
+    resources: Resources<'_>,
     out: W,
 ) -> Result<(W, SignApkSummary)> {
     let Some(first) = signers.first() else {
@@ -417,14 +443,8 @@ pub fn sign_apk<W: Write>(
     }
     let mut archive_out = Archive::new(&sink, 9)?;
     let policy = CopyPolicy { engine_names: &engine_names, v1_digest: Some(v1_digest) };
-    let digests = copy_files(
-        src,
-        &planned,
-        &policy,
-        &mut archive_out,
-        options.alignment,
-        deflate_workers(options.workers),
-    )?;
+    let digests =
+        copy_files(src, &planned, &policy, &mut archive_out, options.alignment, resources)?;
     let signature_entries = v1::sign(
         &v1_signers,
         v1_digest,
@@ -505,7 +525,7 @@ pub(crate) fn write_ota_archive<W: Write>(
     src: &(dyn DataSource + Sync),
     cert_file: &[u8],
     hasher: Hasher,
-    workers: Option<usize>,
+    resources: Resources<'_>,
     out: W,
 ) -> Result<(W, Hasher)> {
     let archive = ZipArchive::parse(src, &read_options())?;
@@ -515,7 +535,7 @@ pub(crate) fn write_ota_archive<W: Write>(
     let mut archive_out = Archive::new(&sink, -1)?;
     let none = HashSet::new();
     let policy = CopyPolicy { engine_names: &none, v1_digest: None };
-    copy_files(src, &planned, &policy, &mut archive_out, 0, deflate_workers(workers))?;
+    copy_files(src, &planned, &policy, &mut archive_out, 0, resources)?;
     archive_out.write_new("META-INF/com/android/otacert", cert_file)?;
     let (_, cd, eocd) = archive_out.finish()?;
     let mut sink = sink.into_inner();

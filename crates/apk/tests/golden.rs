@@ -10,7 +10,7 @@ use signkit_apk::signing_block::{
     APK_SIGNATURE_SCHEME_V2_BLOCK_ID, APK_SIGNATURE_SCHEME_V3_BLOCK_ID, SigningBlock,
     split_length_prefixed,
 };
-use signkit_apk::{SignApkOptions, SignerKey, sign_apk, sign_whole_file};
+use signkit_apk::{Resources, Scratch, SignApkOptions, SignerKey, sign_apk, sign_whole_file};
 use signkit_crypto::{
     Certificate, DigestAlgorithm, PrivateKey, PublicKey, SignatureAlgorithm, pem,
 };
@@ -43,14 +43,41 @@ fn signers<'a>(pairs: &[&'a Pair]) -> Vec<SignerKey<'a>> {
     pairs.iter().map(|p| SignerKey { key: &p.key, cert: &p.cert }).collect()
 }
 
+/// Scratch files made so far.
+static SCRATCH_FILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Scratch files in the system's temporary directory, removed when dropped.
+struct TempScratch;
+
+impl Scratch for TempScratch {
+    fn create(&self) -> std::io::Result<std::fs::File> {
+        use std::sync::atomic::Ordering;
+        let p = std::env::temp_dir().join(format!(
+            "signkit-apk-test-{}-{}",
+            std::process::id(),
+            SCRATCH_FILES.fetch_add(1, Ordering::SeqCst)
+        ));
+        let f = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&p)?;
+        std::fs::remove_file(&p)?;
+        Ok(f)
+    }
+}
+
+/// Every way of spreading the work: one thread, workers, workers that spill.
+fn resources() -> Vec<Resources<'static>> {
+    vec![
+        Resources { workers: Some(0), scratch: None },
+        Resources { workers: Some(1), scratch: None },
+        Resources { workers: Some(3), scratch: Some(&TempScratch) },
+        Resources::default(),
+    ]
+}
+
 fn sign(pairs: &[&Pair], options: SignApkOptions) -> Vec<Vec<u8>> {
     let input = fixture("small-in.apk");
-    [Some(0), Some(1), Some(3), None]
+    resources()
         .into_iter()
-        .map(|workers| {
-            let opts = SignApkOptions { workers, ..options.clone() };
-            sign_apk(&input, &signers(pairs), &opts, Vec::new()).unwrap().0
-        })
+        .map(|r| sign_apk(&input, &signers(pairs), &options, r, Vec::new()).unwrap().0)
         .collect()
 }
 
@@ -100,12 +127,12 @@ fn whole_file() {
         ("small-w-rsa4096-sha1.apk", "rsa-4096-sha1.x509.pem", "rsa-4096.pk8"),
     ] {
         let (c, k) = (cert(cert_name), key(key_name));
-        for workers in [Some(0), Some(2)] {
+        for r in resources() {
             let out = sign_whole_file(
                 &input,
                 &SignerKey { key: &k, cert: &c },
                 &fixture(cert_name),
-                workers,
+                r,
                 Vec::new(),
             )
             .unwrap();
@@ -208,4 +235,54 @@ fn verify_signing_block(apk: &[u8], cert: &Certificate) {
         }
     }
     assert_eq!(checked, 2, "one v2 and one v3 signature");
+}
+
+/// Big DEFLATED entries overflow the workers' lookahead memory: the later
+/// ones go through scratch files, and the output is still the one-thread output.
+#[test]
+fn spilled_entries_keep_their_order() {
+    use signkit_zip::java::{FixedOffset, JavaFlavor, JavaZipEntry, JavaZipWriter};
+    let mut w = JavaZipWriter::new(Vec::new(), JavaFlavor::Zip);
+    w.set_level(1).unwrap();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for i in 0..5 {
+        let mut e = JavaZipEntry::new(format!("big{i}.bin")).unwrap();
+        e.set_time(1_600_000_000_000, &FixedOffset::UTC);
+        w.put_next_entry(e).unwrap();
+        // Incompressible data, so the compressed entries are as large as the input.
+        let mut data = vec![0u8; 3 << 20];
+        for b in &mut data {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = (x >> 56) as u8;
+        }
+        w.write(&data).unwrap();
+    }
+    let input = w.finish().unwrap();
+    let p = pair("rsa-2048");
+    let opts = SignApkOptions { min_sdk_version: Some(24), ..SignApkOptions::default() };
+    let one = sign_apk(
+        &input,
+        &signers(&[&p]),
+        &opts,
+        Resources { workers: Some(0), scratch: None },
+        Vec::new(),
+    )
+    .unwrap()
+    .0;
+    for r in [
+        Resources { workers: Some(3), scratch: Some(&TempScratch) },
+        Resources { workers: Some(2), scratch: None },
+    ] {
+        let before = SCRATCH_FILES.load(std::sync::atomic::Ordering::SeqCst);
+        let many = sign_apk(&input, &signers(&[&p]), &opts, r, Vec::new()).unwrap().0;
+        assert!(many == one, "{r:?}");
+        if r.scratch.is_some() {
+            assert!(
+                SCRATCH_FILES.load(std::sync::atomic::Ordering::SeqCst) > before,
+                "nothing was spilled"
+            );
+        }
+    }
 }

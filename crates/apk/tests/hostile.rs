@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use signkit_apk::{Error, SignApkOptions, SignerKey, sign_apk, sign_whole_file};
+use signkit_apk::{Error, Resources, SignApkOptions, SignerKey, sign_apk, sign_whole_file};
 use signkit_crypto::{Certificate, PrivateKey, pem};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -73,8 +73,13 @@ fn crc32(data: &[u8]) -> u32 {
 }
 
 fn sign(input: &[u8], opts: &SignApkOptions) -> Result<Vec<u8>, Error> {
+    sign_with(input, opts, Resources::default())
+}
+
+fn sign_with(input: &[u8], opts: &SignApkOptions, r: Resources<'_>) -> Result<Vec<u8>, Error> {
     let (k, c) = (key("rsa-2048.pk8"), cert("rsa-2048.x509.pem"));
-    sign_apk(&input.to_vec(), &[SignerKey { key: &k, cert: &c }], opts, Vec::new()).map(|(o, _)| o)
+    sign_apk(&input.to_vec(), &[SignerKey { key: &k, cert: &c }], opts, r, Vec::new())
+        .map(|(o, _)| o)
 }
 
 fn with_min_sdk() -> SignApkOptions {
@@ -133,15 +138,28 @@ fn keys_that_do_not_fit() {
         &input,
         &[SignerKey { key: &k, cert: &c }],
         &SignApkOptions::default(),
+        Resources::default(),
         Vec::new(),
     );
     assert!(matches!(r, Err(Error::InvalidKey(_))));
-    let r = sign_whole_file(&input, &SignerKey { key: &k, cert: &c }, b"", None, Vec::new());
+    let r = sign_whole_file(
+        &input,
+        &SignerKey { key: &k, cert: &c },
+        b"",
+        Resources::default(),
+        Vec::new(),
+    );
     assert!(matches!(r, Err(Error::InvalidKey(_))));
     // ECDSA needs API 18 for v1.
     let (k, c) = (key("ec-p256.pk8"), cert("ec-p256.x509.pem"));
     let opts = SignApkOptions { min_sdk_version: Some(17), ..SignApkOptions::default() };
-    match sign_apk(&input, &[SignerKey { key: &k, cert: &c }], &opts, Vec::new()) {
+    match sign_apk(
+        &input,
+        &[SignerKey { key: &k, cert: &c }],
+        &opts,
+        Resources::default(),
+        Vec::new(),
+    ) {
         Err(Error::InvalidKey(m)) => {
             assert_eq!(m, "ECDSA signatures only supported for minSdkVersion 18 and higher")
         }
@@ -173,7 +191,7 @@ fn mutations_never_panic() {
             let i = usize::try_from(x % m.len() as u64).unwrap();
             m[i] = u8::try_from(x >> 56).unwrap();
         }
-        let opts = SignApkOptions { workers: Some(round % 3), ..SignApkOptions::default() };
-        let _ = sign(&m, &opts);
+        let r = Resources { workers: Some(round % 3), scratch: None };
+        let _ = sign_with(&m, &SignApkOptions::default(), r);
     }
 }

@@ -25,7 +25,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use signkit_apk::{Error as ApkError, SignApkOptions, SignerKey};
+use signkit_apk::{Error as ApkError, Resources, Scratch, SignApkOptions, SignerKey};
 use signkit_crypto::{Certificate, PrivateKey, pem};
 use signkit_zip::FileSource;
 
@@ -343,29 +343,59 @@ fn sign(a: &Args) -> Result<(), Failure> {
     let src = FileSource::new(&input).map_err(|e| describe(&e.into()))?;
     let mut out = AtomicFile::create(&a.output, None)
         .map_err(|e| Failure::exception(file_not_found(&a.output, &e)))?;
+    let scratch = DirScratch::beside(&a.output);
+    let resources = Resources { workers: workers(), scratch: Some(&scratch) };
     let result = if a.whole_file {
         let (Some(signer), Some((_, cert_file))) = (signers.first(), certs.first()) else {
             return Err(Failure::exception(
                 "java.lang.ArrayIndexOutOfBoundsException: Index 0 out of bounds for length 0",
             ));
         };
-        signkit_apk::sign_whole_file(&src, signer, cert_file, workers(), out.file()).map(|_| ())
+        signkit_apk::sign_whole_file(&src, signer, cert_file, resources, out.file()).map(|_| ())
     } else {
         if signers.is_empty() {
             return Err(Failure::exception(
                 "java.lang.IllegalArgumentException: At least one signer config must be provided",
             ));
         }
-        let options = SignApkOptions {
-            alignment: a.alignment,
-            min_sdk_version: a.min_sdk_version,
-            v2: a.v2,
-            workers: workers(),
-        };
-        signkit_apk::sign_apk(&src, &signers, &options, out.file()).map(|_| ())
+        let options =
+            SignApkOptions { alignment: a.alignment, min_sdk_version: a.min_sdk_version, v2: a.v2 };
+        signkit_apk::sign_apk(&src, &signers, &options, resources, out.file()).map(|_| ())
     };
     result.map_err(|e| describe(&e))?;
     out.commit().map_err(|e| Failure::exception(format!("java.io.IOException: {e}")))
+}
+
+/// Scratch files for the compression workers, beside the output (the same
+/// file system as the output, so not a memory-backed `/tmp`), unlinked as
+/// soon as they are open where the platform allows.
+struct DirScratch {
+    dir: PathBuf,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl DirScratch {
+    fn beside(output: &Path) -> Self {
+        let dir = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Self { dir, next: std::sync::atomic::AtomicUsize::new(0) }
+    }
+}
+
+impl Scratch for DirScratch {
+    fn create(&self) -> io::Result<File> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let path = self.dir.join(format!(".signkit-spill-{}-{n}.tmp", std::process::id()));
+        let file =
+            std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path)?;
+        // On Unix the open file outlives its name; elsewhere it stays until removed here.
+        if std::fs::remove_file(&path).is_err() {
+            return Err(io::Error::other("cannot remove scratch file"));
+        }
+        Ok(file)
+    }
 }
 
 /// `SIGNKIT_THREADS`: how many threads recompress entries (the output is the
