@@ -39,6 +39,8 @@ const PIPE_CHUNK: usize = 64 << 10;
 /// Compressed bytes the workers may hold for entries after the one being
 /// written: the memory bought for parallelism.
 const LOOKAHEAD_BUDGET: usize = 3 << 20;
+/// The same when entries that do not fit can go to scratch files.
+const LOOKAHEAD_BUDGET_WITH_SCRATCH: usize = 1 << 20;
 /// Bytes of the entry being written that may wait for the writing thread.
 const HEAD_BUDGET: usize = 256 << 10;
 /// Emptied buffers kept for reuse.
@@ -178,6 +180,8 @@ struct FlowState {
     in_flight: Vec<usize>,
     /// Their sum.
     total: usize,
+    /// How much of it may belong to entries after the head.
+    lookahead: usize,
     /// Emptied buffers for the workers to reuse, so the allocator does
     /// not spread them over the threads' arenas.
     free: Vec<Vec<u8>>,
@@ -218,7 +222,7 @@ impl Flow {
             let allowed = if index == st.head {
                 mine == 0 || mine + len <= HEAD_BUDGET
             } else {
-                st.total - head + len <= LOOKAHEAD_BUDGET
+                st.total - head + len <= st.lookahead
             };
             if allowed {
                 if let Some(v) = st.in_flight.get_mut(index) {
@@ -556,7 +560,10 @@ impl<'s, W: Write> Archive<'s, W> {
         let (tx, rx) = mpsc::channel::<(usize, Piece)>();
         let next = AtomicUsize::new(0);
         let flow = Flow::default();
-        flow.update(|st| st.in_flight = vec![0; jobs.len()]);
+        flow.update(|st| {
+            st.in_flight = vec![0; jobs.len()];
+            st.lookahead = if scratch.is_some() { LOOKAHEAD_BUDGET_WITH_SCRATCH } else { LOOKAHEAD_BUDGET };
+        });
         let level = self.level;
         std::thread::scope(|scope| -> Result<Vec<Option<Vec<u8>>>> {
             let handles: Vec<_> = (0..workers.min(jobs.len()))

@@ -321,6 +321,130 @@ fn random_apk(
     Ok(apk)
 }
 
+/// One STORED entry of [`edge_apk`]: name, data, extra field, comment, Unix mode.
+type RawEntry<'a> = (&'a str, &'a [u8], Vec<u8>, &'a [u8], Option<u16>);
+
+/// An archive of STORED entries written field by field, for what the `zip`
+/// tool does not make: NTFS and extended-timestamp extras (the JDK turns them
+/// into entry times), entry comments, Unix modes, names outside the BMP.
+/// `zip` then appends DEFLATED entries (a manifest and a dex).
+fn edge_apk(dir: &Path, min_sdk: u32) -> anyhow::Result<PathBuf> {
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    let ntfs: Vec<u8> = [
+        &0x000au16.to_le_bytes()[..],
+        &32u16.to_le_bytes(),
+        &0u32.to_le_bytes(),
+        &1u16.to_le_bytes(),
+        &24u16.to_le_bytes(),
+        &132_000_000_000_000_000u64.to_le_bytes(),
+        &132_000_000_000_000_001u64.to_le_bytes(),
+        &132_000_000_000_000_002u64.to_le_bytes(),
+    ]
+    .concat();
+    let ut: Vec<u8> =
+        [&0x5455u16.to_le_bytes()[..], &5u16.to_le_bytes(), &[1], &1_600_000_000u32.to_le_bytes()]
+            .concat();
+    let entries: Vec<RawEntry<'_>> = vec![
+        ("res/raw/ntfs.bin", b"ntfs data", ntfs, b"", None),
+        ("res/raw/ut.bin", b"extended timestamp", ut, b"an entry comment", Some(0o100_644)),
+        ("res/raw/\u{1F600}.png", &[7u8; 33], Vec::new(), b"", Some(0o100_600)),
+        ("res/raw/\u{ffff}.png", &[8u8; 17], Vec::new(), b"", None),
+        ("lib/x86/lib\u{e9}.so", &[9u8; 100], Vec::new(), b"", None),
+        ("empty.txt", b"", Vec::new(), b"", None),
+        ("pinlist.meta", &[0u8; 8], Vec::new(), b"", None),
+        ("res/", b"", Vec::new(), b"", None),
+    ];
+    let mut out = Vec::new();
+    let mut cd = Vec::new();
+    for (name, data, extra, comment, mode) in &entries {
+        let crc = crc32(data);
+        let offset = u32::try_from(out.len())?;
+        let size = u32::try_from(data.len())?;
+        let (nlen, elen) = (u16::try_from(name.len())?, u16::try_from(extra.len())?);
+        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        out.extend_from_slice(&[10, 0, 0, 8, 0, 0, 0x21, 0x3a, 0x21, 0x52]);
+        for v in [crc, size, size] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&nlen.to_le_bytes());
+        out.extend_from_slice(&elen.to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(extra);
+        out.extend_from_slice(data);
+        cd.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        cd.extend_from_slice(&[
+            10,
+            if mode.is_some() { 3 } else { 0 },
+            10,
+            0,
+            0,
+            8,
+            0,
+            0,
+            0x21,
+            0x3a,
+            0x21,
+            0x52,
+        ]);
+        for v in [crc, size, size] {
+            cd.extend_from_slice(&v.to_le_bytes());
+        }
+        cd.extend_from_slice(&nlen.to_le_bytes());
+        cd.extend_from_slice(&elen.to_le_bytes());
+        cd.extend_from_slice(&u16::try_from(comment.len())?.to_le_bytes());
+        cd.extend_from_slice(&[0, 0, 0, 0]);
+        cd.extend_from_slice(&(u32::from(mode.unwrap_or(0)) << 16).to_le_bytes());
+        cd.extend_from_slice(&offset.to_le_bytes());
+        cd.extend_from_slice(name.as_bytes());
+        cd.extend_from_slice(extra);
+        cd.extend_from_slice(comment);
+    }
+    let cd_offset = u32::try_from(out.len())?;
+    let n = u16::try_from(entries.len())?;
+    out.extend_from_slice(&cd);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(&n.to_le_bytes());
+    out.extend_from_slice(&n.to_le_bytes());
+    out.extend_from_slice(&u32::try_from(cd.len())?.to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    let apk = dir.join("edge.apk");
+    std::fs::write(&apk, out)?;
+    std::fs::write(dir.join("AndroidManifest.xml"), axml_manifest(Some(min_sdk)))?;
+    std::fs::write(dir.join("classes.dex"), b"dex\n035\0".repeat(5000))?;
+    let mut c = Command::new("zip");
+    c.current_dir(dir).args(["-q", "-9", "-X", "edge.apk", "AndroidManifest.xml", "classes.dex"]);
+    let out = tools::run(c, None)?;
+    if !out.status.success() {
+        bail!("zip: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(apk)
+}
+
+/// An archive whose entries are all DEFLATED (the JAR magic then sits on a
+/// recompressed entry).
+fn all_deflated_apk(dir: &Path, min_sdk: u32) -> anyhow::Result<PathBuf> {
+    std::fs::write(dir.join("AndroidManifest.xml"), axml_manifest(Some(min_sdk)))?;
+    std::fs::write(dir.join("classes.dex"), b"dex\n035\0class".repeat(9000))?;
+    let mut c = Command::new("zip");
+    c.current_dir(dir).args(["-q", "-9", "deflated.apk", "classes.dex", "AndroidManifest.xml"]);
+    let out = tools::run(c, None)?;
+    if !out.status.success() {
+        bail!("zip: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(dir.join("deflated.apk"))
+}
+
 /// A Central Directory entry of a signapk output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct CdEntry {
@@ -774,6 +898,23 @@ pub(crate) fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
             disable_v2: false,
             manifest_min_sdk: None,
         });
+    }
+    let edge_dir = ctx.case_dir("edge inputs")?;
+    let edge = edge_apk(&edge_dir, 21)?;
+    let deflated = all_deflated_apk(&edge_dir, 23)?;
+    for (input, label) in [(&edge, "edge"), (&deflated, "all deflated")] {
+        for (whole_file, alignment) in [(false, None), (false, Some(4096)), (true, None)] {
+            fixed.push(Case {
+                name: format!("{label}{} a{alignment:?}", if whole_file { " -w" } else { "" }),
+                input: input.clone(),
+                keys: vec![key("rsa-2048")?],
+                whole_file,
+                alignment,
+                min_sdk: None,
+                disable_v2: false,
+                manifest_min_sdk: None,
+            });
+        }
     }
     for case in &fixed {
         if let Err(e) = run_case(ctx, case) {
