@@ -60,12 +60,48 @@ fn signature_algorithm_name(cert: &Certificate) -> String {
     cert.signature_algorithm().map_or_else(|| oid.to_string(), SignatureAlgorithm::jdk_name)
 }
 
-/// The subject in the JDK's `X500Name.toString()` style, most specific first.
+/// The subject in the JDK's `X500Name.toString()` style: the last RDN
+/// first, `, ` between RDNs, values with special characters in quotes.
 fn subject_dn(cert: &Certificate) -> String {
     let subject = cert.parsed().tbs_certificate().subject();
-    let mut rdns: Vec<String> = subject.as_ref().iter().map(ToString::to_string).collect();
+    let mut rdns: Vec<String> = subject
+        .as_ref()
+        .iter()
+        .map(|rdn| {
+            rdn.as_ref().iter().map(|atv| jdk_ava(&atv.to_string())).collect::<Vec<_>>().join(" + ")
+        })
+        .collect();
     rdns.reverse();
     rdns.join(", ")
+}
+
+/// Turns an RFC 4514 `TYPE=value` (backslash escapes) into the JDK's RFC 1779
+/// form, where a value with special characters is quoted instead.
+fn jdk_ava(rfc4514: &str) -> String {
+    let Some((kind, escaped)) = rfc4514.split_once('=') else { return rfc4514.to_owned() };
+    let mut value = String::with_capacity(escaped.len());
+    let mut chars = escaped.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(&n) = chars.peek() {
+                chars.next();
+                value.push(n);
+                continue;
+            }
+        }
+        value.push(c);
+    }
+    let special =
+        |c: char| matches!(c, ',' | '+' | '=' | '<' | '>' | '#' | ';' | '"' | '\\' | '\n');
+    if value.chars().any(special) || value.starts_with(' ') || value.ends_with(' ') {
+        let quoted: String = value
+            .chars()
+            .flat_map(|c| if c == '"' || c == '\\' { vec!['\\', c] } else { vec![c] })
+            .collect();
+        format!("{kind}=\"{quoted}\"")
+    } else {
+        format!("{kind}={value}")
+    }
 }
 
 /// `getJcaSignatureAlgorithmForOta`: the key's family with `digest`.
@@ -181,4 +217,48 @@ pub fn sign_whole_file<W: Write>(
     out.write_all(&comment)?;
     out.flush()?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_layout() {
+        let c = signed_comment(&[0x30, 0x03, 1, 2, 3]).unwrap();
+        assert_eq!(&c[..18], b"signed by SignApk\0");
+        let n = c.len();
+        assert_eq!(n, 18 + 5 + 6);
+        // Footer: signature start (from the end of the file), 0xffff, comment size.
+        assert_eq!(&c[n - 6..], &[11, 0, 0xff, 0xff, 29, 0]);
+        assert_eq!(&c[n - 11..n - 6], &[0x30, 0x03, 1, 2, 3]);
+    }
+
+    #[test]
+    fn comment_errors() {
+        let big = vec![0u8; 0xffff];
+        let e = signed_comment(&big).unwrap_err();
+        assert_eq!(e.to_string(), "signature is too big for ZIP file comment");
+        let e = signed_comment(&[0x30, 0x50, 0x4b, 0x05, 0x06]).unwrap_err();
+        assert_eq!(e.to_string(), "found spurious EOCD header at 19");
+    }
+
+    #[test]
+    fn bouncycastle_identifiers() {
+        use signkit_crypto::DigestAlgorithm as D;
+        // sha1 with NULL, sha256 without parameters.
+        assert_eq!(
+            bc_digest_id(D::Sha1),
+            [0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00]
+        );
+        assert_eq!(bc_digest_id(D::Sha256)[1], 0x0b);
+        // SHA1withRSA is written as rsaEncryption, SHA256withRSA keeps its OID.
+        let rsa1 = bc_signature_id(SignatureAlgorithm::Rsa(D::Sha1));
+        assert_eq!(&rsa1[4..13], oid::RSA_ENCRYPTION.as_bytes());
+        let rsa256 = bc_signature_id(SignatureAlgorithm::Rsa(D::Sha256));
+        assert_eq!(&rsa256[4..13], signkit_crypto::oid::SHA256_WITH_RSA.as_bytes());
+        assert_eq!(rsa256.last(), Some(&0));
+        let ec = bc_signature_id(SignatureAlgorithm::Ecdsa(D::Sha256));
+        assert_eq!(ec.len(), 12);
+    }
 }

@@ -57,13 +57,14 @@ fn openssl(args: &[&str], dir: &Path) -> anyhow::Result<()> {
 /// Fresh keys of every kind the area uses.
 fn make_keys(dir: &Path, rng: &mut impl rand::Rng) -> anyhow::Result<Vec<KeyPair>> {
     std::fs::create_dir_all(dir)?;
-    let kinds: [(&str, &[&str]); 7] = [
+    let kinds: [(&str, &[&str]); 8] = [
         ("rsa-2048", &["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]),
         ("rsa-2048-sha1", &["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]),
         ("rsa-3072", &["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072"]),
         ("rsa-4096", &["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096"]),
         ("ec-p256", &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]),
         ("ec-p384", &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"]),
+        ("ec-p384-sha384", &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"]),
         ("dsa-2048", &[]),
     ];
     let mut out = Vec::new();
@@ -83,8 +84,14 @@ fn make_keys(dir: &Path, rng: &mut impl rand::Rng) -> anyhow::Result<Vec<KeyPair
             dir,
         )?;
         let cert = format!("{kind}.x509.pem");
-        let digest = if kind.ends_with("sha1") { "-sha1" } else { "-sha256" };
-        let cn = format!("/CN=signkit {kind} {}/O=signkit/C=US", rng.random::<u32>());
+        let digest = if kind.ends_with("sha1") {
+            "-sha1"
+        } else if kind.ends_with("sha384") {
+            "-sha384"
+        } else {
+            "-sha256"
+        };
+        let cn = format!("/CN=signkit {kind} {}/O=signkit, Inc/C=US", rng.random::<u32>());
         openssl(
             &[
                 "req", "-x509", "-new", "-key", &pem, digest, "-days", "9000", "-subj", &cn,
@@ -696,6 +703,7 @@ fn failure_cases(ctx: &mut Ctx, keys: &[KeyPair], good: &Path) -> anyhow::Result
     let other = keys.iter().find(|k| k.kind == "rsa-3072").context("rsa key")?;
     let ec = keys.iter().find(|k| k.kind == "ec-p256").context("ec key")?;
     let dsa = keys.iter().find(|k| k.kind == "dsa-2048").context("dsa key")?;
+    let p384 = keys.iter().find(|k| k.kind == "ec-p384-sha384").context("p384 key")?;
     std::fs::write(dir.join("notzip.apk"), b"hello, not a zip")?;
     let nomanifest = dir.join("nomanifest.zip");
     std::fs::write(dir.join("x.txt"), b"x")?;
@@ -798,6 +806,11 @@ fn failure_cases(ctx: &mut Ctx, keys: &[KeyPair], good: &Path) -> anyhow::Result
         (
             "-w with DSA",
             vec!["-w".into(), s(&dsa.cert), s(&dsa.key), g.clone(), "o.apk".into()],
+            true,
+        ),
+        (
+            "-w with a SHA384withECDSA certificate",
+            vec!["-w".into(), s(&p384.cert), s(&p384.key), g.clone(), "o.apk".into()],
             true,
         ),
         (
