@@ -80,14 +80,13 @@ fn subject_dn(cert: &Certificate) -> String {
 fn jdk_ava(rfc4514: &str) -> String {
     let Some((kind, escaped)) = rfc4514.split_once('=') else { return rfc4514.to_owned() };
     let mut value = String::with_capacity(escaped.len());
-    let mut chars = escaped.chars().peekable();
+    let mut chars = escaped.chars();
     while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(&n) = chars.peek() {
-                chars.next();
-                value.push(n);
-                continue;
-            }
+        if c == '\\'
+            && let Some(n) = chars.next()
+        {
+            value.push(n);
+            continue;
         }
         value.push(c);
     }
