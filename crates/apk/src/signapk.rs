@@ -51,7 +51,7 @@ pub const ANDROID_MANIFEST: &str = "AndroidManifest.xml";
 /// apksig then cannot find the End of Central Directory record.
 const MAX_ENTRIES: usize = 0xFFFF;
 /// Largest manifest read into memory.
-const MAX_MANIFEST_SIZE: u64 = 64 << 20;
+const MAX_MANIFEST_SIZE: u64 = 16 << 20;
 /// `ALIGNMENT_ZIP_EXTRA_DATA_FIELD_HEADER_ID`.
 const ALIGNMENT_EXTRA_ID: u16 = 0xd935;
 /// `ALIGNMENT_ZIP_EXTRA_DATA_FIELD_MIN_SIZE_BYTES`.
