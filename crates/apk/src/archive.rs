@@ -27,6 +27,7 @@ use signkit_zip::{DataSource, Entry, Eocd, eocd_for};
 
 use crate::digest::ContentDigester;
 use crate::error::{Error, Result};
+use crate::hints::EntrySpan;
 
 /// 2009-01-01 00:00:00 UTC in Java milliseconds: every entry's time.
 ///
@@ -161,7 +162,8 @@ enum Piece {
     Data(Vec<u8>),
     /// Bytes of the entry kept in a scratch file (to be read from the start).
     Spilled(std::fs::File),
-    Done(Option<Vec<u8>>),
+    /// The entry is complete: its v1 digest and the length of its local header.
+    Done(Option<Vec<u8>>, u64),
     Failed(Error),
 }
 
@@ -441,23 +443,25 @@ fn worker(
         let i = next.fetch_add(1, Ordering::SeqCst);
         let Some(job) = jobs.get(i) else { break };
         state.borrow_mut().index = i;
-        let result = (|| -> Result<Option<Vec<u8>>> {
+        let result = (|| -> Result<(Option<Vec<u8>>, u64)> {
             let mut e = new_entry(job.name)?;
             if i == 0 && first_job_is_first_entry {
                 e.set_extra(Some(with_jar_magic(None)))?;
             }
+            let before = writer.position();
             writer.put_next_entry(e)?;
+            let header_len = writer.position() - before;
             let mut sink = EntrySink { writer: &mut writer, hasher: v1_digest.map(Hasher::new) };
             job.entry.read_to(src, &mut sink, true)?;
             let digest = sink.hasher.take().map(Hasher::finalize);
             writer.close_entry()?;
-            Ok(digest)
+            Ok((digest, header_len))
         })();
         let mut st = state.borrow_mut();
         match result {
-            Ok(digest) => {
+            Ok((digest, header_len)) => {
                 st.flush();
-                st.send(Piece::Done(digest));
+                st.send(Piece::Done(digest, header_len));
             }
             Err(e) => {
                 st.buf.clear();
@@ -482,6 +486,9 @@ pub(crate) struct Archive<'s, W: Write> {
     writer: JavaZipWriter<SinkHandle<'s, W>>,
     order: Vec<(String, u64)>,
     records: HashMap<String, CentralDirectoryRecord>,
+    /// The entry the main writer has open: name, header and data offsets.
+    open_span: Option<(String, u64, u64)>,
+    spans: Vec<EntrySpan>,
     first: bool,
     level: i32,
 }
@@ -491,24 +498,58 @@ impl<'s, W: Write> Archive<'s, W> {
     pub(crate) fn new(sink: &'s RefCell<Sink<W>>, level: i32) -> Result<Self> {
         let mut writer = JavaZipWriter::new(SinkHandle(sink), JavaFlavor::Zip);
         writer.set_level(level)?;
-        Ok(Self { sink, writer, order: Vec::new(), records: HashMap::new(), first: true, level })
+        Ok(Self {
+            sink,
+            writer,
+            order: Vec::new(),
+            records: HashMap::new(),
+            open_span: None,
+            spans: Vec::new(),
+            first: true,
+            level,
+        })
     }
 
     fn written(&self) -> Result<u64> {
         Ok(self.sink.try_borrow().map_err(|_| Error::Format("output busy".into()))?.written())
     }
 
+    /// Closes the main writer's entry and records where it ended.
+    fn close_entry(&mut self) -> Result<()> {
+        self.writer.close_entry()?;
+        if let Some((name, header, data)) = self.open_span.take() {
+            let end = self.written()?;
+            self.spans.push(EntrySpan { name, header, data, end });
+        }
+        Ok(())
+    }
+
+    /// Where the entries written so far lie in the output, in order.
+    pub(crate) fn spans(&mut self) -> Result<&[EntrySpan]> {
+        self.close_entry()?;
+        Ok(&self.spans)
+    }
+
+    /// Bytes written so far, with the current entry closed.
+    pub(crate) fn position(&mut self) -> Result<u64> {
+        self.close_entry()?;
+        self.written()
+    }
+
     /// `putNextEntry` on the main writer (closing the previous entry first).
     pub(crate) fn put(&mut self, mut e: JavaZipEntry) -> Result<()> {
-        self.writer.close_entry()?;
+        self.close_entry()?;
         if self.first {
             // JDK compat: JarOutputStream puts the JAR magic on its first entry.
             let extra = with_jar_magic(e.extra());
             e.set_extra(Some(extra))?;
             self.first = false;
         }
-        self.order.push((e.name().to_owned(), self.written()?));
+        let name = e.name().to_owned();
+        let header = self.written()?;
+        self.order.push((name.clone(), header));
         self.writer.put_next_entry(e)?;
+        self.open_span = Some((name, header, self.written()?));
         Ok(())
     }
 
@@ -554,7 +595,7 @@ impl<'s, W: Write> Archive<'s, W> {
             }
             return Ok(digests);
         }
-        self.writer.close_entry()?;
+        self.close_entry()?;
         let first_job_is_first_entry = self.first;
         self.first = false;
         let (tx, rx) = mpsc::channel::<(usize, Piece)>();
@@ -562,7 +603,8 @@ impl<'s, W: Write> Archive<'s, W> {
         let flow = Flow::default();
         flow.update(|st| {
             st.in_flight = vec![0; jobs.len()];
-            st.lookahead = if scratch.is_some() { LOOKAHEAD_BUDGET_WITH_SCRATCH } else { LOOKAHEAD_BUDGET };
+            st.lookahead =
+                if scratch.is_some() { LOOKAHEAD_BUDGET_WITH_SCRATCH } else { LOOKAHEAD_BUDGET };
         });
         let level = self.level;
         std::thread::scope(|scope| -> Result<Vec<Option<Vec<u8>>>> {
@@ -591,7 +633,8 @@ impl<'s, W: Write> Archive<'s, W> {
             let mut pending: BTreeMap<usize, VecDeque<Piece>> = BTreeMap::new();
             let result = (|| -> Result<()> {
                 for (i, job) in jobs.iter().enumerate() {
-                    self.order.push((job.name.to_owned(), self.written()?));
+                    let header = self.written()?;
+                    self.order.push((job.name.to_owned(), header));
                     flow.update(|st| st.head = i);
                     let mut queued = pending.remove(&i).unwrap_or_default();
                     loop {
@@ -616,8 +659,16 @@ impl<'s, W: Write> Archive<'s, W> {
                                 flow.update(|st| st.release(i, d));
                             }
                             Piece::Spilled(file) => self.copy_spilled(file)?,
-                            Piece::Done(d) => {
+                            Piece::Done(d, header_len) => {
                                 digests.push(d);
+                                let end = self.written()?;
+                                let name = job.name.to_owned();
+                                self.spans.push(EntrySpan {
+                                    name,
+                                    header,
+                                    data: header + header_len,
+                                    end,
+                                });
                                 break;
                             }
                             Piece::Failed(e) => return Err(e),
@@ -674,7 +725,7 @@ impl<'s, W: Write> Archive<'s, W> {
     /// order; returns the entries' length and the Central Directory and end
     /// record bytes (not written: the caller decides what goes before them).
     pub(crate) fn finish(mut self) -> Result<(u64, Vec<u8>, Vec<u8>)> {
-        self.writer.close_entry()?;
+        self.close_entry()?;
         let entries_len = self.written()?;
         let count = self.writer.entries().count();
         self.sink.try_borrow_mut().map_err(|_| Error::Format("output busy".into()))?.capture =

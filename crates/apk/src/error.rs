@@ -54,6 +54,12 @@ pub enum Error {
     /// certificate algorithm).
     #[error("{0}")]
     Ota(String),
+    /// The pinning hints asset (`assets/com.android.hints.pins.txt`) cannot
+    /// be used: a line that is neither one nor three fields (`bad pin
+    /// pattern line ...`) or a number that does not parse (`For input
+    /// string: "..."`).
+    #[error("{0}")]
+    PinHints(String),
     /// A malformed APK Signing Block.
     #[error("malformed APK Signing Block: {0}")]
     SigningBlock(String),

@@ -21,6 +21,7 @@ mod archive;
 pub mod axml;
 pub mod digest;
 mod error;
+pub mod hints;
 mod oid;
 pub mod ota;
 pub mod signapk;

@@ -32,6 +32,7 @@ use crate::archive::{Archive, DeflateJob, Sink};
 use crate::axml;
 use crate::digest::{ContentDigest, ContentDigester};
 use crate::error::{Error, Result};
+use crate::hints::{self, PIN_BYTE_RANGE_ENTRY, PIN_HINT_ASSET, PinPattern};
 use crate::signing_block::{
     self, ANDROID_P, APK_SIGNATURE_SCHEME_V2_BLOCK_ID, APK_SIGNATURE_SCHEME_V3_BLOCK_ID,
     ApkSignatureAlgorithm, BlockSigner, VERSION_APK_SIGNATURE_SCHEME_V2,
@@ -41,10 +42,6 @@ use crate::v1::{self, JavaString, V1Digest, V1Signer};
 
 /// `Created-By` of the `.SF` files.
 pub const CREATED_BY: &str = "1.0 (Android SignApk)";
-/// The entry signapk regenerates (apksig `Hints.PIN_BYTE_RANGE_ZIP_ENTRY_NAME`).
-pub const PIN_BYTE_RANGE_ENTRY: &str = "pinlist.meta";
-/// The asset that asks for pinning hints (`Hints.PIN_HINT_ASSET_ZIP_ENTRY_NAME`).
-pub const PIN_HINT_ASSET_ENTRY: &str = "assets/com.android.hints.pins.txt";
 /// The Android manifest's entry name.
 pub const ANDROID_MANIFEST: &str = "AndroidManifest.xml";
 /// `ZipOutputStream` writes ZIP64 end records from this many entries on, and
@@ -180,11 +177,6 @@ fn sorted_entries<'a>(
         if name.ends_with('/') || strip(&name) || name == PIN_BYTE_RANGE_ENTRY {
             continue;
         }
-        if name == PIN_HINT_ASSET_ENTRY {
-            return Err(Error::Unsupported(format!(
-                "{PIN_HINT_ASSET_ENTRY}: pinning hints (pinlist.meta) are not supported"
-            )));
-        }
         out.push(Planned { name, entry: e });
     }
     out.sort_by(|a, b| v1::java_cmp(&a.name, &b.name));
@@ -192,6 +184,17 @@ fn sorted_entries<'a>(
         return Err(Error::Format(format!("too many entries for a signed APK: {}", out.len())));
     }
     Ok(out)
+}
+
+/// `extractPinPatterns`: the rules of the pinning hints asset, if there is one
+/// (`ZipFile.getEntry` also finds it as a directory name).
+fn pin_patterns(src: &dyn DataSource, archive: &ZipArchive) -> Result<Option<Vec<PinPattern>>> {
+    let entry = archive
+        .find(PIN_HINT_ASSET.as_bytes())
+        .or_else(|| archive.find(format!("{PIN_HINT_ASSET}/").as_bytes()));
+    let Some(entry) = entry else { return Ok(None) };
+    let blob = read_small(src, entry, MAX_MANIFEST_SIZE)?;
+    Ok(Some(hints::parse_pin_patterns(&blob)?))
 }
 
 /// The bytes of an entry read into memory, up to `limit`.
@@ -279,6 +282,7 @@ fn copy_files<W: Write>(
     policy: &CopyPolicy<'_>,
     out: &mut Archive<'_, W>,
     default_alignment: i32,
+    pins: Option<&[PinPattern]>,
     resources: Resources<'_>,
 ) -> Result<BTreeMap<JavaString, Vec<u8>>> {
     let mut digests = BTreeMap::new();
@@ -336,6 +340,13 @@ fn copy_files<W: Write>(
             digests.insert(JavaString(job.name.to_owned()), d);
         }
     }
+    if let Some(patterns) = pins {
+        // `addPinByteRanges`: the ranges end with the Central Directory (the
+        // pin list itself and the v1 files follow it); not covered by v1.
+        let cd_start = out.position()?;
+        let ranges = hints::pin_ranges(patterns, out.spans()?, cd_start);
+        out.write_new(PIN_BYTE_RANGE_ENTRY, &hints::encode_byte_ranges(&ranges))?;
+    }
     Ok(digests)
 }
 
@@ -390,6 +401,7 @@ pub fn sign_apk<W: Write>(
     let engine_names: HashSet<String> = v1::output_entry_names(&v1_signers).into_iter().collect();
 
     let planned = sorted_entries(&archive, &|_| false)?;
+    let pins = pin_patterns(src, &archive)?;
     let source_manifest = match archive.find(v1::MANIFEST_ENTRY_NAME.as_bytes()) {
         Some(e) => Some(read_small(src, e, MAX_MANIFEST_SIZE)?),
         None => None,
@@ -443,8 +455,15 @@ pub fn sign_apk<W: Write>(
     }
     let mut archive_out = Archive::new(&sink, 9)?;
     let policy = CopyPolicy { engine_names: &engine_names, v1_digest: Some(v1_digest) };
-    let digests =
-        copy_files(src, &planned, &policy, &mut archive_out, options.alignment, resources)?;
+    let digests = copy_files(
+        src,
+        &planned,
+        &policy,
+        &mut archive_out,
+        options.alignment,
+        pins.as_deref(),
+        resources,
+    )?;
     let signature_entries = v1::sign(
         &v1_signers,
         v1_digest,
@@ -535,7 +554,8 @@ pub(crate) fn write_ota_archive<W: Write>(
     let mut archive_out = Archive::new(&sink, -1)?;
     let none = HashSet::new();
     let policy = CopyPolicy { engine_names: &none, v1_digest: None };
-    copy_files(src, &planned, &policy, &mut archive_out, 0, resources)?;
+    let pins = pin_patterns(src, &archive)?;
+    copy_files(src, &planned, &policy, &mut archive_out, 0, pins.as_deref(), resources)?;
     archive_out.write_new("META-INF/com/android/otacert", cert_file)?;
     let (_, cd, eocd) = archive_out.finish()?;
     let mut sink = sink.into_inner();

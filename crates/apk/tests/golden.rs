@@ -74,7 +74,11 @@ fn resources() -> Vec<Resources<'static>> {
 }
 
 fn sign(pairs: &[&Pair], options: SignApkOptions) -> Vec<Vec<u8>> {
-    let input = fixture("small-in.apk");
+    sign_input("small-in.apk", pairs, options)
+}
+
+fn sign_input(input: &str, pairs: &[&Pair], options: SignApkOptions) -> Vec<Vec<u8>> {
+    let input = fixture(input);
     resources()
         .into_iter()
         .map(|r| sign_apk(&input, &signers(pairs), &options, r, Vec::new()).unwrap().0)
@@ -120,12 +124,19 @@ fn two_keys() {
 }
 
 #[test]
+fn pinning_hints() {
+    let out = sign_input("small-pins-in.apk", &[&pair("rsa-2048")], SignApkOptions::default());
+    check_same("small-pins-rsa2048.apk", &out);
+}
+
+#[test]
 fn whole_file() {
-    let input = fixture("small-in.apk");
-    for (golden, cert_name, key_name) in [
-        ("small-w-rsa2048.apk", "rsa-2048.x509.pem", "rsa-2048.pk8"),
-        ("small-w-rsa4096-sha1.apk", "rsa-4096-sha1.x509.pem", "rsa-4096.pk8"),
+    for (input, golden, cert_name, key_name) in [
+        ("small-in.apk", "small-w-rsa2048.apk", "rsa-2048.x509.pem", "rsa-2048.pk8"),
+        ("small-in.apk", "small-w-rsa4096-sha1.apk", "rsa-4096-sha1.x509.pem", "rsa-4096.pk8"),
+        ("small-pins-in.apk", "small-w-pins-rsa2048.apk", "rsa-2048.x509.pem", "rsa-2048.pk8"),
     ] {
+        let input = fixture(input);
         let (c, k) = (cert(cert_name), key(key_name));
         for r in resources() {
             let out = sign_whole_file(

@@ -307,6 +307,12 @@ fn describe(e: &ApkError) -> Failure {
                 .caused_by(format!("java.security.SignatureException: {detail}"))
         }
         ApkError::Ota(m) => Failure::exception(format!("java.lang.IllegalArgumentException: {m}")),
+        // JDK compat: Hints.parsePinPatterns throws an AssertionError, which
+        // SignApk.main does not catch, and Long.parseLong's exception.
+        ApkError::PinHints(m) if m.starts_with("bad pin pattern line") => {
+            Failure::uncaught(format!("java.lang.AssertionError: {m}"))
+        }
+        ApkError::PinHints(m) => Failure::exception(format!("java.lang.NumberFormatException: {m}")),
         ApkError::Io(io) => Failure::exception(format!("java.io.IOException: {io}")),
         ApkError::Crypto(c) => Failure::exception(format!("java.security.GeneralSecurityException: {c}")),
         other => Failure::exception(format!("signapk: {other}")),
@@ -362,7 +368,14 @@ fn sign(a: &Args) -> Result<(), Failure> {
             SignApkOptions { alignment: a.alignment, min_sdk_version: a.min_sdk_version, v2: a.v2 };
         signkit_apk::sign_apk(&src, &signers, &options, resources, out.file()).map(|_| ())
     };
-    result.map_err(|e| describe(&e))?;
+    result.map_err(|e| match e {
+        // JDK compat: under -w the hints are read inside BouncyCastle's
+        // CMSTypedData.write, which wraps the exception.
+        ApkError::PinHints(m) if a.whole_file && !m.starts_with("bad pin pattern line") => Failure::exception(
+            format!("org.bouncycastle.cms.CMSException: data processing exception: java.lang.NumberFormatException: {m}"),
+        ),
+        other => describe(&other),
+    })?;
     out.commit().map_err(|e| Failure::exception(format!("java.io.IOException: {e}")))
 }
 

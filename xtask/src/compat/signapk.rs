@@ -643,11 +643,18 @@ fn compare_whole_file(ctx: &mut Ctx, case: &Case, r: &[u8], o: &[u8]) -> anyhow:
 }
 
 /// `apksigner verify` with the minimum SDK version the signature was made for.
+///
+/// With pinning hints, signapk's v1 signature does not cover `pinlist.meta`
+/// (the reference's output fails v1 verification too), so only the
+/// platforms that check v2/v3 (API 24 and later) are verified.
 fn verify_apk(ctx: &mut Ctx, case: &Case, apk: &Path) -> anyhow::Result<()> {
     let mut c = Command::new("apksigner");
     c.arg("verify");
+    let pins = case.input.to_string_lossy().contains("pins");
     if let Some(m) = case.min_sdk.or(case.manifest_min_sdk) {
-        c.arg("--min-sdk-version").arg(m.max(1).to_string());
+        c.arg("--min-sdk-version").arg(if pins { m.max(24) } else { m.max(1) }.to_string());
+    } else if pins {
+        c.arg("--min-sdk-version").arg("24");
     }
     c.arg(apk);
     let out = tools::run(c, None)?;
@@ -863,12 +870,17 @@ pub(crate) fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
     let mut key_rng = rand::rngs::StdRng::from_rng(&mut ctx.rng);
     let keys = make_keys(&keys_dir, &mut key_rng)?;
     let corpus = corpus_dir()?;
-    let goldens: Vec<PathBuf> =
-        ["golden-unaligned-in.apk", "golden-aligned-in.apk", "golden-legacy-aligned-in.apk"]
-            .iter()
-            .map(|n| corpus.join(n))
-            .filter(|p| p.exists())
-            .collect();
+    let goldens: Vec<PathBuf> = [
+        "golden-unaligned-in.apk",
+        "golden-aligned-in.apk",
+        "golden-legacy-aligned-in.apk",
+        // Pinning hints: signapk adds pinlist.meta.
+        "pinsapp-unsigned.apk",
+    ]
+    .iter()
+    .map(|n| corpus.join(n))
+    .filter(|p| p.exists())
+    .collect();
     if goldens.is_empty() {
         bail!("apksig corpus not found at {}", corpus.display());
     }
@@ -915,11 +927,16 @@ pub(crate) fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
     let edge_dir = ctx.case_dir("edge inputs")?;
     let edge = edge_apk(&edge_dir, 21)?;
     let deflated = all_deflated_apk(&edge_dir, 23)?;
-    for (input, label) in [(&edge, "edge"), (&deflated, "all deflated")] {
+    let pins = goldens.iter().find(|g| g.ends_with("pinsapp-unsigned.apk")).cloned();
+    let mut extra_inputs = vec![(edge.clone(), "edge"), (deflated.clone(), "all deflated")];
+    if let Some(p) = pins {
+        extra_inputs.push((p, "pins"));
+    }
+    for (input, label) in &extra_inputs {
         for (whole_file, alignment) in [(false, None), (false, Some(4096)), (true, None)] {
             fixed.push(Case {
                 name: format!("{label}{} a{alignment:?}", if whole_file { " -w" } else { "" }),
-                input: input.clone(),
+                input: (*input).clone(),
                 keys: vec![key("rsa-2048")?],
                 whole_file,
                 alignment,
