@@ -55,6 +55,15 @@ impl PinPattern {
 /// Java's `.` outside a character class: anything but a line terminator.
 const JAVA_DOT: &str = r"[^\n\r\x{85}\x{2028}\x{2029}]";
 
+/// The members of Java's ASCII `\d`, `\w` and `\s`, for use inside a class.
+fn ascii_class(c: char) -> &'static str {
+    match c {
+        'd' => "0-9",
+        'w' => "A-Za-z0-9_",
+        _ => r"\t\n\x0B\x0C\r ",
+    }
+}
+
 /// Rewrites a Java pattern into `regex` syntax, anchored for `matches()`.
 fn translate(java: &str) -> Result<String> {
     let unsupported =
@@ -82,6 +91,26 @@ fn translate(java: &str) -> Result<String> {
                     }
                     '1'..='9' | 'k' => return Err(unsupported("a back reference")),
                     'G' | 'Z' => return Err(unsupported("this anchor")),
+                    // Java's predefined classes and word boundaries are ASCII.
+                    'd' | 'w' | 's' if class_depth > 0 => out.push_str(ascii_class(n)),
+                    'D' | 'W' | 'S' if class_depth > 0 => {
+                        return Err(unsupported("a negated class inside a class"));
+                    }
+                    'd' | 'w' | 's' => {
+                        out.push('[');
+                        out.push_str(ascii_class(n));
+                        out.push(']');
+                    }
+                    'D' | 'W' | 'S' => {
+                        out.push_str("[^");
+                        out.push_str(ascii_class(n.to_ascii_lowercase()));
+                        out.push(']');
+                    }
+                    'b' | 'B' if class_depth == 0 => {
+                        out.push_str("(?-u:\\");
+                        out.push(n);
+                        out.push(')');
+                    }
                     _ => {
                         out.push('\\');
                         out.push(n);
@@ -273,6 +302,8 @@ mod tests {
         assert!(parse_pin_patterns(b"a\\+\n").unwrap()[0].matches("a+"));
         let q = parse_pin_patterns(b"\\Qa.b\\E.c\n").unwrap();
         assert!(q[0].matches("a.bxc") && !q[0].matches("axbxc"));
+        let w = parse_pin_patterns(b"\\w+\\d\\s?[\\d_]\n").unwrap();
+        assert!(w[0].matches("ab1 _") && !w[0].matches("\u{e9}1 _"));
         let cls = parse_pin_patterns(b"[.]x[]a]\n").unwrap();
         assert!(cls[0].matches(".x]") && !cls[0].matches("yx]"));
     }
