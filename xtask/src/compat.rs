@@ -13,13 +13,16 @@ use std::time::Instant;
 use rand::{RngExt as _, SeedableRng as _};
 
 use crate::flags;
+
+mod keyconv;
+mod zipalign;
 use crate::tools::{self, Tools};
 
 /// One compat area: a name and the function that runs its cases.
 type Area = (&'static str, fn(&mut Ctx) -> anyhow::Result<()>);
 
 /// Every area, in the order they run.
-const AREAS: &[Area] = &[];
+const AREAS: &[Area] = &[("zipalign", zipalign::run), ("keyconv", keyconv::run)];
 
 /// State shared by the cases of a run.
 pub(crate) struct Ctx {

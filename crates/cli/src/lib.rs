@@ -7,3 +7,5 @@
 //! produced here and nowhere else.
 
 pub mod common;
+pub mod keyconv;
+pub mod zipalign;
