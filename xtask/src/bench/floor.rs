@@ -1,6 +1,8 @@
 //! The floor of this machine: how fast the work that signing cannot avoid
-//! runs here, measured with the same crates our tools use (`sha2` with
-//! SHA-NI when the CPU has it, `flate2` on zlib-rs).
+//! runs here, measured with the engines our tools use: `sha2` (SHA-NI when
+//! the CPU has it), zlib-rs for inflate, and madler zlib (through `flate2`,
+//! linked statically from `libz-sys`) for the level-9 deflate that
+//! Java-compatible output needs (see docs/DEPENDENCIES.md).
 //!
 //! From these rates and an APK's make-up, [`Floor::signapk_seconds`] gives
 //! the least time signing it can take: v1 hashes every entry's uncompressed
@@ -11,7 +13,7 @@
 
 use std::time::{Duration, Instant};
 
-use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress};
+use flate2::{Compress, Compression, FlushCompress};
 use sha2::{Digest as _, Sha256};
 
 use super::zipgen::{Kind, Payload, ZipStats};
@@ -27,7 +29,7 @@ pub(crate) struct Floor {
     /// zlib-rs inflate, in output (uncompressed) bytes per second.
     pub(crate) inflate_classes: f64,
     pub(crate) inflate_random: f64,
-    /// zlib-rs deflate at level 9, in input bytes per second.
+    /// madler zlib deflate at level 9, in input bytes per second.
     pub(crate) deflate9_classes: f64,
     pub(crate) deflate9_random: f64,
 }
@@ -52,10 +54,10 @@ impl Floor {
         payload.fill(Kind::Random, (mib / 4) << 20, &mut random);
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
 
-        let sha256_one = best_rate(3, classes.len(), || {
+        let sha256_one = best_rate(5, classes.len(), || {
             std::hint::black_box(Sha256::digest(&classes));
         });
-        let sha256_all = best_rate(3, classes.len() * cores, || {
+        let sha256_all = best_rate(5, classes.len() * cores, || {
             std::thread::scope(|s| {
                 for _ in 0..cores {
                     s.spawn(|| std::hint::black_box(Sha256::digest(&classes)));
@@ -117,21 +119,19 @@ fn deflate_rate(data: &[u8], level: u32) -> anyhow::Result<(f64, Vec<u8>)> {
     Ok((lossy(u64::try_from(data.len())?) / elapsed.as_secs_f64().max(1e-9), out))
 }
 
-/// The best of three rates of inflating `compressed` (output bytes per second).
+/// The best of three rates of inflating `compressed` with zlib-rs (output bytes per second).
 fn inflate_rate(compressed: &[u8], len: usize) -> anyhow::Result<f64> {
-    let mut out = Vec::with_capacity(len);
+    let mut out = vec![0; len];
     let mut error = None;
     let rate = best_rate(3, len, || {
-        out.clear();
-        let mut d = Decompress::new(false);
-        match d.decompress_vec(compressed, &mut out, FlushDecompress::Finish) {
-            Ok(flate2::Status::StreamEnd) => {}
-            other => error = Some(format!("{other:?}")),
+        let mut inflater = zlib_rs::Inflate::new(false, 15);
+        match inflater.decompress(compressed, &mut out, zlib_rs::InflateFlush::Finish) {
+            Ok(zlib_rs::Status::StreamEnd) if inflater.total_out() == u64::try_from(len).unwrap_or(0) => {}
+            other => error = Some(format!("{other:?} after {} bytes", inflater.total_out())),
         }
     });
     if let Some(e) = error {
         anyhow::bail!("inflate failed: {e}");
     }
-    anyhow::ensure!(out.len() == len, "inflate gave {} bytes, expected {len}", out.len());
     Ok(rate)
 }

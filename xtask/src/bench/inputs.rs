@@ -258,7 +258,11 @@ impl Inputs<'_> {
             ));
         }
         if let Some(a) = &self.apk {
-            out.push(format!("`app-unaligned.apk` (zipalign's input): the same entries, not aligned: {}", describe(&a.stats)));
+            out.push(format!(
+                "`app-unaligned.apk` (zipalign's input): apksig's `golden-aligned-in.apk` entries plus a seeded payload, \
+                 not aligned: {}",
+                describe(&a.stats)
+            ));
         }
         out
     }

@@ -403,7 +403,7 @@ pub(crate) fn throughput(results: &[RowResult], inputs: &Inputs<'_>, floor: &Flo
 pub(crate) fn floor_text(f: &Floor) -> String {
     format!(
         "floor: SHA-256 {} on one core, {} on {} cores; zlib-rs inflate {} (class-like) / {} (random); \
-         deflate -9 {} (class-like) / {} (random)",
+         zlib deflate -9 {} (class-like) / {} (random)",
         rate(f.sha256_one),
         rate(f.sha256_all),
         f.cores,
@@ -420,8 +420,8 @@ pub(crate) fn floor_markdown(f: &Floor) -> String {
     let _ = writeln!(out, "| SHA-256, {} cores together | {} |", f.cores, rate(f.sha256_all));
     let _ = writeln!(out, "| zlib-rs inflate, class-like data (output bytes) | {} |", rate(f.inflate_classes));
     let _ = writeln!(out, "| zlib-rs inflate, random data (output bytes) | {} |", rate(f.inflate_random));
-    let _ = writeln!(out, "| zlib-rs deflate level 9, class-like data (input bytes) | {} |", rate(f.deflate9_classes));
-    let _ = writeln!(out, "| zlib-rs deflate level 9, random data (input bytes) | {} |", rate(f.deflate9_random));
+    let _ = writeln!(out, "| zlib (madler, static) deflate level 9, class-like data (input bytes) | {} |", rate(f.deflate9_classes));
+    let _ = writeln!(out, "| zlib (madler, static) deflate level 9, random data (input bytes) | {} |", rate(f.deflate9_random));
     out
 }
 
@@ -430,8 +430,8 @@ pub(crate) const FLOOR_MODEL: &str = "The floor is the work signing cannot avoid
 every core: SHA-256 over every entry's uncompressed bytes (v1) and over the output once (v2 and v3 share the \
 CHUNKED_SHA256 content digest); \"with inflate + deflate -9\" adds inflating the compressed entries and \
 recompressing them at level 9, which signapk's output needs to be byte-identical to AOSP signapk's \
-(`JarOutputStream` at level 9). Rates are measured in this process with the workspace's `sha2` and `flate2` \
-(zlib-rs); GB = 10^9 bytes of input APK.";
+(`JarOutputStream` at level 9). Rates are measured in this process with the engines our tools use: `sha2`, zlib-rs for inflate, \
+madler zlib (`flate2` on `libz-sys`, static) for deflate; GB = 10^9 bytes of input APK.";
 
 fn throughput_markdown(t: &Throughput, label: &str) -> String {
     let secs = t.ours.median.as_secs_f64();
@@ -466,13 +466,14 @@ pub(crate) fn main_section(
     warmup: bool,
 ) -> String {
     let mut out = String::from("## The reference tools and ours, side by side\n\n");
-    let _ = writeln!(out, "Repeat with `{}` (builds in release, generates the inputs, about a few minutes).", opts.command_line());
+    let _ = writeln!(out, "Repeat with `{}` (it builds our tools in release and generates the inputs first).", opts.command_line());
     let _ = writeln!(
         out,
-        "Each row runs the reference command and ours on the same inputs, {}{runs} timed run(s) each, alternating \
+        "Each row runs the reference command and ours on the same inputs, {}{runs} timed {} each, alternating \
          (the order flips every round); times are medians of wall time, the ratio is reference / ours, \
          peak RSS is the largest of the runs. \"not available\" means our binary is not built yet: nothing is estimated.\n",
-        if warmup { "after one warm-up run of each, " } else { "" }
+        if warmup { "after one warm-up run of each, " } else { "" },
+        if runs == 1 { "run" } else { "runs" }
     );
     out.push_str(&markdown_table(results));
     out.push_str("\n### Commands and checks\n\n");
@@ -480,8 +481,9 @@ pub(crate) fn main_section(
         let _ = writeln!(out, "- `{}` ({})", r.def.key, r.def.title.replace('`', ""));
         for (side, command, outcome) in [("reference", &r.commands.0, &r.reference), ("ours", &r.commands.1, &r.ours)] {
             if let Some(c) = command {
-                let spread = outcome.stats().map_or_else(String::new, |s| {
-                    format!(" ({} runs, {} to {})", s.runs, time(s.min), time(s.max))
+                let spread = outcome.stats().map_or_else(String::new, |s| match s.runs {
+                    1 => " (1 run)".to_owned(),
+                    n => format!(" ({n} runs, {} to {})", time(s.min), time(s.max)),
                 });
                 let _ = writeln!(out, "  - {side}: `{c}`{spread}");
             }
