@@ -87,8 +87,10 @@ fn run_rows(
     let warmup = !opts.quick;
     eprintln!("bench: measuring the floor of this machine (SHA-256, zlib-rs)");
     let floor = Floor::measure(opts.quick)?;
-    let mut inputs = Inputs::new(tools, dir.to_path_buf(), if opts.quick { Size::Quick } else { Size::Full });
-    let selected = |r: &&RowDef| opts.only.is_empty() || opts.only.iter().any(|o| o == r.key || o == r.tool);
+    let mut inputs =
+        Inputs::new(tools, dir.to_path_buf(), if opts.quick { Size::Quick } else { Size::Full });
+    let selected =
+        |r: &&RowDef| opts.only.is_empty() || opts.only.iter().any(|o| o == r.key || o == r.tool);
     let mut results = Vec::new();
     for def in ROWS.iter().filter(selected) {
         let result = run_row(def, &mut inputs, timer, runs, warmup);
@@ -104,7 +106,16 @@ fn run_rows(
     }
     println!("{}", report::floor_text(&floor));
     if let Some(path) = out_file(opts) {
-        let section = report::main_section(opts, machine, &floor, &inputs, &results, throughput.as_ref(), runs, warmup);
+        let section = report::main_section(
+            opts,
+            machine,
+            &floor,
+            &inputs,
+            &results,
+            throughput.as_ref(),
+            runs,
+            warmup,
+        );
         report::write_section(&path, "main", &section)?;
         println!("bench: wrote {}", path.display());
     }
@@ -117,7 +128,13 @@ fn run_rows(
 }
 
 /// Builds a row's sides and measures them.
-fn run_row(def: &'static RowDef, inputs: &mut Inputs<'_>, timer: &Timer, runs: usize, warmup: bool) -> RowResult {
+fn run_row(
+    def: &'static RowDef,
+    inputs: &mut Inputs<'_>,
+    timer: &Timer,
+    runs: usize,
+    warmup: bool,
+) -> RowResult {
     let mut result = RowResult::new(def);
     eprintln!("bench: {} ...", def.key);
     let sides = match (def.build)(inputs) {
@@ -132,7 +149,8 @@ fn run_row(def: &'static RowDef, inputs: &mut Inputs<'_>, timer: &Timer, runs: u
     let ours = if our_binary.is_file() {
         Some(&sides.ours)
     } else {
-        result.ours = Outcome::Missing(format!("not available (target/release/{} not built yet)", def.tool));
+        result.ours =
+            Outcome::Missing(format!("not available (target/release/{} not built yet)", def.tool));
         None
     };
     let reference = match &sides.reference {
@@ -142,10 +160,8 @@ fn run_row(def: &'static RowDef, inputs: &mut Inputs<'_>, timer: &Timer, runs: u
             None
         }
     };
-    result.commands = (
-        reference.map(|s| s.display(&inputs.dir)),
-        Some(sides.ours.display(&inputs.dir)),
-    );
+    result.commands =
+        (reference.map(|s| s.display(&inputs.dir)), Some(sides.ours.display(&inputs.dir)));
     let (ref_outcome, our_outcome) = measure_pair(timer, reference, ours, runs, warmup);
     if let Some(o) = ref_outcome {
         result.reference = o;
@@ -180,9 +196,10 @@ fn run_row(def: &'static RowDef, inputs: &mut Inputs<'_>, timer: &Timer, runs: u
 fn run_check(cmd: std::process::Command, expect: Option<&str>) -> (bool, String) {
     match tools::run(cmd, None) {
         Ok(out) if out.status.success() => match expect {
-            Some(text) if !String::from_utf8_lossy(&out.stdout).contains(text) => {
-                (false, format!("output lacks {text:?}: {}", measure::tail(&out.stderr, &out.stdout)))
-            }
+            Some(text) if !String::from_utf8_lossy(&out.stdout).contains(text) => (
+                false,
+                format!("output lacks {text:?}: {}", measure::tail(&out.stderr, &out.stdout)),
+            ),
             _ => (true, String::new()),
         },
         Ok(out) => (false, format!("{}: {}", out.status, measure::tail(&out.stderr, &out.stdout))),

@@ -73,7 +73,15 @@ impl Floor {
         let (_, random6) = deflate_rate(&random, 6)?;
         let inflate_classes = inflate_rate(&classes6, classes.len())?;
         let inflate_random = inflate_rate(&random6, random.len())?;
-        Ok(Self { sha256_one, sha256_all, cores, inflate_classes, inflate_random, deflate9_classes, deflate9_random })
+        Ok(Self {
+            sha256_one,
+            sha256_all,
+            cores,
+            inflate_classes,
+            inflate_random,
+            deflate9_classes,
+            deflate9_random,
+        })
     }
 
     /// The least time, on all cores, to sign an APK made of `apk` into an
@@ -81,8 +89,10 @@ impl Floor {
     pub(crate) fn signapk_seconds(&self, apk: &ZipStats, output_bytes: u64) -> FloorTime {
         let b = |n: u64| lossy(n);
         let hashing = (b(apk.uncompressed()) + b(output_bytes)) / self.sha256_one;
-        let inflating = b(apk.deflated_classes) / self.inflate_classes + b(apk.deflated_random) / self.inflate_random;
-        let deflating = b(apk.deflated_classes) / self.deflate9_classes + b(apk.deflated_random) / self.deflate9_random;
+        let inflating = b(apk.deflated_classes) / self.inflate_classes
+            + b(apk.deflated_random) / self.inflate_random;
+        let deflating = b(apk.deflated_classes) / self.deflate9_classes
+            + b(apk.deflated_random) / self.deflate9_random;
         // One core's seconds spread ideally over every core.
         let cores = lossy(u64::try_from(self.cores).unwrap_or(1));
         FloorTime { hash_only: hashing / cores, full: (hashing + inflating + deflating) / cores }
@@ -126,7 +136,8 @@ fn inflate_rate(compressed: &[u8], len: usize) -> anyhow::Result<f64> {
     let rate = best_rate(3, len, || {
         let mut inflater = zlib_rs::Inflate::new(false, 15);
         match inflater.decompress(compressed, &mut out, zlib_rs::InflateFlush::Finish) {
-            Ok(zlib_rs::Status::StreamEnd) if inflater.total_out() == u64::try_from(len).unwrap_or(0) => {}
+            Ok(zlib_rs::Status::StreamEnd)
+                if inflater.total_out() == u64::try_from(len).unwrap_or(0) => {}
             other => error = Some(format!("{other:?} after {} bytes", inflater.total_out())),
         }
     });

@@ -93,7 +93,10 @@ impl<'t> Inputs<'t> {
         }
         let path = self.path("ks.p12");
         eprintln!("bench: making {} (JDK keytool)", path.display());
-        for (alias, alg) in [(ALIAS, &["-keyalg", "RSA", "-keysize", "2048"][..]), ("bench-ec", &["-keyalg", "EC", "-groupname", "secp256r1"])] {
+        for (alias, alg) in [
+            (ALIAS, &["-keyalg", "RSA", "-keysize", "2048"][..]),
+            ("bench-ec", &["-keyalg", "EC", "-groupname", "secp256r1"]),
+        ] {
             let mut c = self.tools.jdk("keytool");
             c.args(["-genkeypair", "-keystore"]).arg(&path);
             c.args(["-storetype", "PKCS12", "-storepass", STOREPASS, "-alias", alias]);
@@ -136,13 +139,22 @@ impl<'t> Inputs<'t> {
         let pem_key = self.path("key.pem");
         let mut c = Command::new("openssl");
         c.args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "3650"]);
-        c.args(["-subj", "/CN=signkit bench/O=signkit/C=US", "-keyout"]).arg(&pem_key).arg("-out").arg(&keys.x509_pem);
+        c.args(["-subj", "/CN=signkit bench/O=signkit/C=US", "-keyout"])
+            .arg(&pem_key)
+            .arg("-out")
+            .arg(&keys.x509_pem);
         check(c)?;
         let mut c = Command::new("openssl");
-        c.args(["pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in"]).arg(&pem_key).arg("-out").arg(&keys.pk8);
+        c.args(["pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in"])
+            .arg(&pem_key)
+            .arg("-out")
+            .arg(&keys.pk8);
         check(c)?;
         let mut c = Command::new("openssl");
-        c.args(["x509", "-outform", "DER", "-in"]).arg(&keys.x509_pem).arg("-out").arg(&keys.x509_der);
+        c.args(["x509", "-outform", "DER", "-in"])
+            .arg(&keys.x509_pem)
+            .arg("-out")
+            .arg(&keys.x509_der);
         check(c)?;
         self.keys = Some(keys.clone());
         Ok(keys)
@@ -174,7 +186,13 @@ impl<'t> Inputs<'t> {
         let path = self.path("app-signed-by-jdk.jar");
         eprintln!("bench: signing {} (JDK jarsigner)", path.display());
         let mut c = self.tools.jdk("jarsigner");
-        c.arg("-keystore").arg(&store).args(["-storetype", "PKCS12", "-storepass", STOREPASS, "-signedjar"]);
+        c.arg("-keystore").arg(&store).args([
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            STOREPASS,
+            "-signedjar",
+        ]);
         c.arg(&path).arg(&jar).arg(ALIAS);
         check(c)?;
         self.signed_jar = Some(path.clone());
@@ -209,12 +227,18 @@ impl<'t> Inputs<'t> {
             return p.clone();
         }
         let root = tools::project_root();
-        let target = self.tools.ours.parent().map_or_else(|| root.join("target"), Path::to_path_buf).join("peers");
+        let target = self
+            .tools
+            .ours
+            .parent()
+            .map_or_else(|| root.join("target"), Path::to_path_buf)
+            .join("peers");
         eprintln!("bench: building the rust-apk peer (xtask/peers/rust-apk-sign)");
         let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         c.current_dir(&root).args(["build", "--release", "--quiet", "--manifest-path"]);
         c.arg(root.join("xtask/peers/rust-apk-sign/Cargo.toml")).arg("--target-dir").arg(&target);
-        let result = check(c).map(|()| target.join("release/rust-apk-sign")).map_err(|e| format!("{e:#}"));
+        let result =
+            check(c).map(|()| target.join("release/rust-apk-sign")).map_err(|e| format!("{e:#}"));
         self.peer = Some(result.clone());
         result
     }
@@ -235,7 +259,10 @@ impl Inputs<'_> {
             ));
         }
         if self.jks.is_some() {
-            out.push("`ks.jks`: the same entries converted to JKS by JDK 17 `keytool -importkeystore`".into());
+            out.push(
+                "`ks.jks`: the same entries converted to JKS by JDK 17 `keytool -importkeystore`"
+                    .into(),
+            );
         }
         if self.keys.is_some() {
             out.push(
@@ -295,13 +322,12 @@ pub(crate) fn check(cmd: Command) -> anyhow::Result<()> {
 pub(crate) fn make_apk(path: &Path, size: Size, align: bool) -> anyhow::Result<Archive> {
     eprintln!("bench: generating {}", path.display());
     let root = tools::project_root();
-    let golden_path = root
-        .ancestors()
-        .skip(1)
-        .map(|a| a.join(GOLDEN_APK))
-        .find(|p| p.is_file())
-        .with_context(|| format!("{GOLDEN_APK} not found beside {} or above", root.display()))?;
-    let golden = std::fs::read(&golden_path).with_context(|| format!("reading {}", golden_path.display()))?;
+    let golden_path =
+        root.ancestors().skip(1).map(|a| a.join(GOLDEN_APK)).find(|p| p.is_file()).with_context(
+            || format!("{GOLDEN_APK} not found beside {} or above", root.display()),
+        )?;
+    let golden = std::fs::read(&golden_path)
+        .with_context(|| format!("reading {}", golden_path.display()))?;
     let mut zip = ZipWriter::create(path, align)?;
     for entry in read_entries(&golden).context("reading the golden APK")? {
         zip.add_raw(&entry)?;

@@ -49,7 +49,8 @@ pub(crate) fn display_command(cmd: &Command, dir: &Path) -> String {
         };
         if text.is_empty() || text.contains([' ', '"', '\'']) { format!("'{text}'") } else { text }
     };
-    let program = Path::new(cmd.get_program()).file_name().map_or_else(|| short(cmd.get_program()), |n| short(n));
+    let program =
+        Path::new(cmd.get_program()).file_name().map_or_else(|| short(cmd.get_program()), &short);
     std::iter::once(program).chain(cmd.get_args().map(short)).collect::<Vec<_>>().join(" ")
 }
 
@@ -106,15 +107,16 @@ impl Timer {
         let report = scratch.join("gnu-time.out");
         let candidate = PathBuf::from("/usr/bin/time");
         let is_gnu = |p: &Path| {
-            Command::new(p)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("GNU") || String::from_utf8_lossy(&o.stderr).contains("GNU"))
+            Command::new(p).arg("--version").output().is_ok_and(|o| {
+                String::from_utf8_lossy(&o.stdout).contains("GNU")
+                    || String::from_utf8_lossy(&o.stderr).contains("GNU")
+            })
         };
         if is_gnu(&candidate) {
             return Self { gnu_time: Some(candidate), report };
         }
-        let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        let is_root =
+            Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
         if is_root {
             eprintln!("bench: GNU time missing, installing it (apt-get install -y time)...");
             let ok = Command::new("apt-get")
@@ -127,7 +129,9 @@ impl Timer {
                 return Self { gnu_time: Some(candidate), report };
             }
         }
-        eprintln!("bench: GNU time (/usr/bin/time) not found: peak RSS is reported as n/a (apt-get install time)");
+        eprintln!(
+            "bench: GNU time (/usr/bin/time) not found: peak RSS is reported as n/a (apt-get install time)"
+        );
         Self { gnu_time: None, report }
     }
 
@@ -188,7 +192,8 @@ impl Timer {
         }
         let rss = match &self.gnu_time {
             Some(_) => {
-                let text = std::fs::read_to_string(&self.report).context("reading GNU time's report")?;
+                let text =
+                    std::fs::read_to_string(&self.report).context("reading GNU time's report")?;
                 let line = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
                 let kib = line.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok());
                 Some(kib.with_context(|| format!("unexpected GNU time report {text:?}"))?)

@@ -76,7 +76,9 @@ impl RowResult {
 
     /// A side failed or a check of an output failed (a missed target is not a failure).
     pub(crate) fn failed(&self) -> bool {
-        matches!(self.reference, Outcome::Failed(_)) || matches!(self.ours, Outcome::Failed(_)) || self.check_failed
+        matches!(self.reference, Outcome::Failed(_))
+            || matches!(self.ours, Outcome::Failed(_))
+            || self.check_failed
     }
 
     pub(crate) fn ratio(&self) -> Option<f64> {
@@ -90,7 +92,11 @@ impl RowResult {
             return "FAIL (check)".into();
         }
         let Some(ratio) = self.ratio() else {
-            return if matches!(self.def.target, Target::None) { "—".into() } else { "n/a".into() };
+            return if matches!(self.def.target, Target::None) {
+                "—".into()
+            } else {
+                "n/a".into()
+            };
         };
         match self.def.target {
             Target::None => "—".into(),
@@ -177,8 +183,17 @@ pub(crate) fn progress_line(r: &RowResult) -> String {
     line
 }
 
-const HEADERS: [&str; 9] =
-    ["row", "reference", "reference median", "ours median", "ratio", "reference peak RSS", "ours peak RSS", "target", "result"];
+const HEADERS: [&str; 9] = [
+    "row",
+    "reference",
+    "reference median",
+    "ours median",
+    "ratio",
+    "reference peak RSS",
+    "ours peak RSS",
+    "target",
+    "result",
+];
 
 fn cells(r: &RowResult) -> [String; 9] {
     [
@@ -204,7 +219,9 @@ pub(crate) fn text_table(results: &[RowResult]) -> String {
             c
         })
         .collect();
-    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).chain([HEADERS[i].len()]).max().unwrap_or(0);
+    let width = |i: usize| {
+        rows.iter().map(|r| r[i].chars().count()).chain([HEADERS[i].len()]).max().unwrap_or(0)
+    };
     let widths: Vec<usize> = (0..HEADERS.len()).map(width).collect();
     let line = |cols: &[String]| {
         cols.iter()
@@ -213,7 +230,11 @@ pub(crate) fn text_table(results: &[RowResult]) -> String {
             .map(|(i, (c, w))| {
                 let pad = w.saturating_sub(c.chars().count());
                 // Names left, numbers right.
-                if i < 2 || i >= 7 { format!("{c}{}", " ".repeat(pad)) } else { format!("{}{c}", " ".repeat(pad)) }
+                if !(2..7).contains(&i) {
+                    format!("{c}{}", " ".repeat(pad))
+                } else {
+                    format!("{}{c}", " ".repeat(pad))
+                }
             })
             .collect::<Vec<_>>()
             .join("  ")
@@ -258,19 +279,29 @@ impl Machine {
         let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let cpu = cpuinfo
             .lines()
-            .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, v)| v.trim().to_owned()))
+            .find_map(|l| {
+                l.strip_prefix("model name")
+                    .and_then(|r| r.split_once(':'))
+                    .map(|(_, v)| v.trim().to_owned())
+            })
             .unwrap_or_else(|| "unknown".into());
         let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
         let ram = meminfo
             .lines()
             .find_map(|l| l.strip_prefix("MemTotal:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .map_or_else(|| "unknown".into(), |kib| format!("{:.1} GiB", lossy(kib) / 1024.0 / 1024.0));
+            .map_or_else(
+                || "unknown".into(),
+                |kib| format!("{:.1} GiB", lossy(kib) / 1024.0 / 1024.0),
+            );
         let load = std::fs::read_to_string("/proc/loadavg")
             .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
             .unwrap_or_else(|_| "unknown".into());
         let root = tools::project_root();
-        let mut commit = first_line(Command::new("git").arg("-C").arg(&root).args(["rev-parse", "--short", "HEAD"]), false);
+        let mut commit = first_line(
+            Command::new("git").arg("-C").arg(&root).args(["rev-parse", "--short", "HEAD"]),
+            false,
+        );
         let dirty = Command::new("git")
             .arg("-C")
             .arg(&root)
@@ -281,22 +312,38 @@ impl Machine {
             commit.push_str(" (with uncommitted changes)");
         }
         let dpkg = |pkg: &str| {
-            let v = first_line(Command::new("dpkg-query").args(["-W", "-f", "${Version}", pkg]), false);
+            let v =
+                first_line(Command::new("dpkg-query").args(["-W", "-f", "${Version}", pkg]), false);
             if v.is_empty() { String::new() } else { format!(" (Debian package {pkg} {v})") }
         };
         let mut java = tools.jdk("java");
         java.arg("-version");
         let versions = vec![
             ("JDK", first_line(&mut java, true)),
-            ("apksigner", format!("{}{}", first_line(Command::new("apksigner").arg("--version"), false), dpkg("apksigner"))),
+            (
+                "apksigner",
+                format!(
+                    "{}{}",
+                    first_line(Command::new("apksigner").arg("--version"), false),
+                    dpkg("apksigner")
+                ),
+            ),
             ("AOSP signapk", format!("{}{}", tools::SIGNAPK_JAR, dpkg("signapk"))),
-            ("zipalign", format!("{}{}", tools::which("zipalign").map(|p| p.display().to_string()).unwrap_or_default(), dpkg("zipalign"))),
+            (
+                "zipalign",
+                format!(
+                    "{}{}",
+                    tools::which("zipalign").map(|p| p.display().to_string()).unwrap_or_default(),
+                    dpkg("zipalign")
+                ),
+            ),
             ("OpenSSL", first_line(Command::new("openssl").arg("version"), false)),
             ("rust-apk", "1.0.0 (xtask/peers/rust-apk-sign)".into()),
             ("rustc", first_line(Command::new("rustc").arg("-V"), false)),
         ];
         let launch = {
-            let samples: Vec<_> = (0..5).filter_map(|_| timer.run(&Side::new(Command::new("true"))).ok()).collect();
+            let samples: Vec<_> =
+                (0..5).filter_map(|_| timer.run(&Side::new(Command::new("true"))).ok()).collect();
             Stats::of(&samples).map(|s| s.median)
         };
         Self {
@@ -313,7 +360,10 @@ impl Machine {
     }
 
     pub(crate) fn summary(&self) -> String {
-        format!("{}, {} cores, {} RAM, load {}; signkit {}", self.cpu, self.cores, self.ram, self.load, self.commit)
+        format!(
+            "{}, {} cores, {} RAM, load {}; signkit {}",
+            self.cpu, self.cores, self.ram, self.load, self.commit
+        )
     }
 
     fn markdown(&self) -> String {
@@ -344,7 +394,8 @@ fn first_line(cmd: &mut Command, stderr: bool) -> String {
     cmd.output()
         .ok()
         .and_then(|o| {
-            let text = String::from_utf8_lossy(if stderr { &o.stderr } else { &o.stdout }).into_owned();
+            let text =
+                String::from_utf8_lossy(if stderr { &o.stderr } else { &o.stdout }).into_owned();
             text.lines().next().map(|l| l.trim().to_owned())
         })
         .unwrap_or_default()
@@ -393,10 +444,15 @@ impl Throughput {
 }
 
 /// Our signapk's throughput from the first signapk row that measured it.
-pub(crate) fn throughput(results: &[RowResult], inputs: &Inputs<'_>, floor: &Floor) -> Option<Throughput> {
+pub(crate) fn throughput(
+    results: &[RowResult],
+    inputs: &Inputs<'_>,
+    floor: &Floor,
+) -> Option<Throughput> {
     let apk = inputs.aligned_apk_made()?;
     let row = results.iter().find(|r| r.def.tool == "signapk" && r.ours.stats().is_some())?;
-    let output = std::fs::metadata(inputs.path(&format!("{}-ours.apk", row.def.key))).map_or(apk.stats.file_bytes, |m| m.len());
+    let output = std::fs::metadata(inputs.path(&format!("{}-ours.apk", row.def.key)))
+        .map_or(apk.stats.file_bytes, |m| m.len());
     Some(Throughput::new(apk.stats, output, *row.ours.stats()?, floor))
 }
 
@@ -418,10 +474,26 @@ pub(crate) fn floor_markdown(f: &Floor) -> String {
     let mut out = String::from("| work | rate |\n|---|---|\n");
     let _ = writeln!(out, "| SHA-256, one core | {} |", rate(f.sha256_one));
     let _ = writeln!(out, "| SHA-256, {} cores together | {} |", f.cores, rate(f.sha256_all));
-    let _ = writeln!(out, "| zlib-rs inflate, class-like data (output bytes) | {} |", rate(f.inflate_classes));
-    let _ = writeln!(out, "| zlib-rs inflate, random data (output bytes) | {} |", rate(f.inflate_random));
-    let _ = writeln!(out, "| zlib (madler, static) deflate level 9, class-like data (input bytes) | {} |", rate(f.deflate9_classes));
-    let _ = writeln!(out, "| zlib (madler, static) deflate level 9, random data (input bytes) | {} |", rate(f.deflate9_random));
+    let _ = writeln!(
+        out,
+        "| zlib-rs inflate, class-like data (output bytes) | {} |",
+        rate(f.inflate_classes)
+    );
+    let _ = writeln!(
+        out,
+        "| zlib-rs inflate, random data (output bytes) | {} |",
+        rate(f.inflate_random)
+    );
+    let _ = writeln!(
+        out,
+        "| zlib (madler, static) deflate level 9, class-like data (input bytes) | {} |",
+        rate(f.deflate9_classes)
+    );
+    let _ = writeln!(
+        out,
+        "| zlib (madler, static) deflate level 9, random data (input bytes) | {} |",
+        rate(f.deflate9_random)
+    );
     out
 }
 
@@ -436,7 +508,13 @@ madler zlib (`flate2` on `libz-sys`, static) for deflate; GB = 10^9 bytes of inp
 fn throughput_markdown(t: &Throughput, label: &str) -> String {
     let secs = t.ours.median.as_secs_f64();
     let mut out = String::from("| | time | s/GB | × floor |\n|---|---|---|---|\n");
-    let _ = writeln!(out, "| our signapk, {label} | {} | {:.2} | {:.1}x |", time(t.ours.median), t.per_gb(secs), t.times_floor());
+    let _ = writeln!(
+        out,
+        "| our signapk, {label} | {} | {:.2} | {:.1}x |",
+        time(t.ours.median),
+        t.per_gb(secs),
+        t.times_floor()
+    );
     let _ = writeln!(
         out,
         "| floor: SHA-256 only, all cores | {} | {:.2} | |",
@@ -466,7 +544,11 @@ pub(crate) fn main_section(
     warmup: bool,
 ) -> String {
     let mut out = String::from("## The reference tools and ours, side by side\n\n");
-    let _ = writeln!(out, "Repeat with `{}` (it builds our tools in release and generates the inputs first).", opts.command_line());
+    let _ = writeln!(
+        out,
+        "Repeat with `{}` (it builds our tools in release and generates the inputs first).",
+        opts.command_line()
+    );
     let _ = writeln!(
         out,
         "Each row runs the reference command and ours on the same inputs, {}{runs} timed {} each, alternating \
@@ -479,7 +561,9 @@ pub(crate) fn main_section(
     out.push_str("\n### Commands and checks\n\n");
     for r in results {
         let _ = writeln!(out, "- `{}` ({})", r.def.key, r.def.title.replace('`', ""));
-        for (side, command, outcome) in [("reference", &r.commands.0, &r.reference), ("ours", &r.commands.1, &r.ours)] {
+        for (side, command, outcome) in
+            [("reference", &r.commands.0, &r.reference), ("ours", &r.commands.1, &r.ours)]
+        {
             if let Some(c) = command {
                 let spread = outcome.stats().map_or_else(String::new, |s| match s.runs {
                     1 => " (1 run)".to_owned(),
@@ -507,7 +591,10 @@ pub(crate) fn main_section(
     out.push_str(&floor_markdown(floor));
     if let Some(t) = throughput {
         out.push_str("\n### Signing throughput against the floor\n\n");
-        out.push_str(&throughput_markdown(t, &format!("{:.1} MB APK", lossy(t.apk.file_bytes) / 1e6)));
+        out.push_str(&throughput_markdown(
+            t,
+            &format!("{:.1} MB APK", lossy(t.apk.file_bytes) / 1e6),
+        ));
     } else {
         out.push_str("\nSigning throughput: our signapk was not measured in this run.\n");
     }
@@ -597,7 +684,8 @@ pub(crate) fn scaling_verdicts(small: &Throughput, large: &Throughput) -> Vec<St
 
 /// Replaces the `name` section of the report at `path` (or adds it, or creates the file).
 pub(crate) fn write_section(path: &Path, name: &str, body: &str) -> anyhow::Result<()> {
-    let (begin, end) = (format!("<!-- bench:{name}:begin -->"), format!("<!-- bench:{name}:end -->"));
+    let (begin, end) =
+        (format!("<!-- bench:{name}:begin -->"), format!("<!-- bench:{name}:end -->"));
     let block = format!("{begin}\n{}\n{end}", body.trim_end());
     let old = match std::fs::read_to_string(path) {
         Ok(text) => Some(text),
@@ -606,7 +694,9 @@ pub(crate) fn write_section(path: &Path, name: &str, body: &str) -> anyhow::Resu
     };
     let new = match old {
         Some(text) => match (text.find(&begin), text.find(&end)) {
-            (Some(b), Some(e)) if b < e => format!("{}{block}{}", &text[..b], &text[e + end.len()..]),
+            (Some(b), Some(e)) if b < e => {
+                format!("{}{block}{}", &text[..b], &text[e + end.len()..])
+            }
             _ => format!("{}\n\n{block}\n", text.trim_end()),
         },
         None => format!(

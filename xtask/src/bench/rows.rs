@@ -169,7 +169,8 @@ fn keytool_list(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
 }
 
 fn genkeypair(inputs: &mut Inputs<'_>, name: &str, alg: &[&str]) -> anyhow::Result<Sides> {
-    let (ref_out, our_out) = (inputs.path(&format!("gen-{name}-ref.p12")), inputs.path(&format!("gen-{name}-ours.p12")));
+    let (ref_out, our_out) =
+        (inputs.path(&format!("gen-{name}-ref.p12")), inputs.path(&format!("gen-{name}-ours.p12")));
     let side = |mut c: Command, out: &PathBuf| {
         c.arg("-genkeypair").arg("-keystore").arg(out);
         c.args(["-storetype", "PKCS12", "-storepass", STOREPASS, "-alias", ALIAS]).args(alg);
@@ -205,7 +206,13 @@ fn jarsigner_sign(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
     let (jar, store) = (inputs.jar()?.path, inputs.pkcs12()?);
     let (ref_out, our_out) = (inputs.path("signed-ref.jar"), inputs.path("signed-ours.jar"));
     let side = |mut c: Command, out: &PathBuf| {
-        c.arg("-keystore").arg(&store).args(["-storetype", "PKCS12", "-storepass", STOREPASS, "-signedjar"]);
+        c.arg("-keystore").arg(&store).args([
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            STOREPASS,
+            "-signedjar",
+        ]);
         c.arg(out).arg(&jar).arg(ALIAS);
         Side::new(c).cleaning(out)
     };
@@ -214,7 +221,11 @@ fn jarsigner_sign(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
     Ok(Sides {
         reference: Ok(side(inputs.tools.jdk("jarsigner"), &ref_out)),
         ours: side(inputs.tools.ours("jarsigner"), &our_out),
-        checks: vec![Check { what: "JDK jarsigner -verify accepts our jar".into(), cmd: verify, expect: Some("jar verified.") }],
+        checks: vec![Check {
+            what: "JDK jarsigner -verify accepts our jar".into(),
+            cmd: verify,
+            expect: Some("jar verified."),
+        }],
         same: None,
     })
 }
@@ -251,7 +262,10 @@ fn signapk_aosp(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
     Ok(Sides {
         reference: Ok(Side::new(c).cleaning(&ref_out)),
         ours,
-        checks: vec![apksigner_verifies(&our_out, "our APK"), apksigner_verifies(&ref_out, "AOSP signapk's APK")],
+        checks: vec![
+            apksigner_verifies(&our_out, "our APK"),
+            apksigner_verifies(&ref_out, "AOSP signapk's APK"),
+        ],
         same: Some((our_out, ref_out)),
     })
 }
@@ -261,15 +275,28 @@ fn signapk_apksigner(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
     let (apk, keys) = (inputs.aligned_apk()?.path, inputs.keys()?);
     let ref_out = inputs.path("signapk-apksigner-ref.apk");
     let mut c = Command::new(tools::which("apksigner")?);
-    c.env("TZ", "UTC").env("LC_ALL", "C.UTF-8").env_remove("JAVA_TOOL_OPTIONS").env_remove("_JAVA_OPTIONS");
+    c.env("TZ", "UTC")
+        .env("LC_ALL", "C.UTF-8")
+        .env_remove("JAVA_TOOL_OPTIONS")
+        .env_remove("_JAVA_OPTIONS");
     c.args(["sign", "--key"]).arg(&keys.pk8).arg("--cert").arg(&keys.x509_pem);
     // The schemes signapk writes, whatever apksigner would pick for the manifest's minSdkVersion.
-    c.args(["--v1-signing-enabled", "true", "--v2-signing-enabled", "true", "--v3-signing-enabled", "true"]);
+    c.args([
+        "--v1-signing-enabled",
+        "true",
+        "--v2-signing-enabled",
+        "true",
+        "--v3-signing-enabled",
+        "true",
+    ]);
     c.args(["--v4-signing-enabled", "false", "--in"]).arg(&apk).arg("--out").arg(&ref_out);
     Ok(Sides {
         reference: Ok(Side::new(c).cleaning(&ref_out)),
         ours,
-        checks: vec![apksigner_verifies(&our_out, "our APK"), apksigner_verifies(&ref_out, "apksigner's APK")],
+        checks: vec![
+            apksigner_verifies(&our_out, "our APK"),
+            apksigner_verifies(&ref_out, "apksigner's APK"),
+        ],
         same: None,
     })
 }
@@ -284,7 +311,10 @@ fn signapk_rust_apk(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
         Side::new(c).cleaning(&ref_out)
     });
     Ok(Sides {
-        checks: vec![apksigner_verifies(&our_out, "our APK"), apksigner_verifies(&ref_out, "rust-apk's APK")],
+        checks: vec![
+            apksigner_verifies(&our_out, "our APK"),
+            apksigner_verifies(&ref_out, "rust-apk's APK"),
+        ],
         reference: reference.map_err(|e| format!("rust-apk peer not built: {e}")),
         ours,
         same: None,
@@ -304,7 +334,11 @@ fn zipalign(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
     Ok(Sides {
         reference: Ok(side(Command::new(&debian), &ref_out)),
         ours: side(inputs.tools.ours("zipalign"), &our_out),
-        checks: vec![Check { what: "Debian zipalign -c -p 4 accepts our output".into(), cmd: check, expect: None }],
+        checks: vec![Check {
+            what: "Debian zipalign -c -p 4 accepts our output".into(),
+            cmd: check,
+            expect: None,
+        }],
         same: Some((our_out, ref_out)),
     })
 }
@@ -312,22 +346,45 @@ fn zipalign(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
 fn keyconv(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
     let jks = inputs.jks()?;
     let p12 = inputs.path("keyconv-ref.p12");
-    let (key_pem, ref_pk8, ref_cert) =
-        (inputs.path("keyconv-ref.key.pem"), inputs.path("keyconv-ref.pk8"), inputs.path("keyconv-ref.x509.pem"));
-    let (our_pk8, our_cert) = (inputs.path("keyconv-ours.pk8"), inputs.path("keyconv-ours.x509.pem"));
+    let (key_pem, ref_pk8, ref_cert) = (
+        inputs.path("keyconv-ref.key.pem"),
+        inputs.path("keyconv-ref.pk8"),
+        inputs.path("keyconv-ref.x509.pem"),
+    );
+    let (our_pk8, our_cert) =
+        (inputs.path("keyconv-ours.pk8"), inputs.path("keyconv-ours.x509.pem"));
 
     // The recipe people use without keyconv: keytool to PKCS12, then openssl for the key and the certificate.
     let mut import = inputs.tools.jdk("keytool");
     import.args(["-importkeystore", "-srckeystore"]).arg(&jks);
-    import.args(["-srcstoretype", "JKS", "-srcstorepass", STOREPASS, "-srcalias", ALIAS, "-destkeystore"]).arg(&p12);
+    import
+        .args([
+            "-srcstoretype",
+            "JKS",
+            "-srcstorepass",
+            STOREPASS,
+            "-srcalias",
+            ALIAS,
+            "-destkeystore",
+        ])
+        .arg(&p12);
     import.args(["-deststoretype", "PKCS12", "-deststorepass", STOREPASS, "-noprompt"]);
     let pass = format!("pass:{STOREPASS}");
     let mut key = Command::new("openssl");
-    key.args(["pkcs12", "-nocerts", "-nodes", "-passin", &pass, "-in"]).arg(&p12).arg("-out").arg(&key_pem);
+    key.args(["pkcs12", "-nocerts", "-nodes", "-passin", &pass, "-in"])
+        .arg(&p12)
+        .arg("-out")
+        .arg(&key_pem);
     let mut pk8 = Command::new("openssl");
-    pk8.args(["pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in"]).arg(&key_pem).arg("-out").arg(&ref_pk8);
+    pk8.args(["pkcs8", "-topk8", "-nocrypt", "-outform", "DER", "-in"])
+        .arg(&key_pem)
+        .arg("-out")
+        .arg(&ref_pk8);
     let mut cert = Command::new("openssl");
-    cert.args(["pkcs12", "-nokeys", "-clcerts", "-passin", &pass, "-in"]).arg(&p12).arg("-out").arg(&ref_cert);
+    cert.args(["pkcs12", "-nokeys", "-clcerts", "-passin", &pass, "-in"])
+        .arg(&p12)
+        .arg("-out")
+        .arg(&ref_cert);
     let reference = Side::new(import)
         .then(key)
         .then(pk8)
@@ -338,7 +395,12 @@ fn keyconv(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
         .cleaning(&ref_cert);
 
     let mut c = inputs.tools.ours("keyconv");
-    c.args(["to-pk8", "--keystore"]).arg(&jks).args(["--storetype", "jks", "--storepass", STOREPASS]);
+    c.args(["to-pk8", "--keystore"]).arg(&jks).args([
+        "--storetype",
+        "jks",
+        "--storepass",
+        STOREPASS,
+    ]);
     c.args(["--alias", ALIAS, "--key"]).arg(&our_pk8).arg("--cert").arg(&our_cert);
     let ours = Side::new(c).cleaning(&our_pk8).cleaning(&our_cert);
 

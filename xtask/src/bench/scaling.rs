@@ -24,11 +24,17 @@ pub(crate) fn run(
 ) -> anyhow::Result<ExitCode> {
     let signapk = tools.ours.join("signapk");
     if !signapk.is_file() {
-        println!("bench: scaling: not available (target/release/signapk not built yet); nothing measured");
+        println!(
+            "bench: scaling: not available (target/release/signapk not built yet); nothing measured"
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let runs = opts.runs.unwrap_or(if opts.quick { 1 } else { 3 });
-    let (small_size, large_size) = if opts.quick { (Size::Quick, Size::Full) } else { (Size::Full, Size::Scaled(LARGE_TIMES)) };
+    let (small_size, large_size) = if opts.quick {
+        (Size::Quick, Size::Full)
+    } else {
+        (Size::Full, Size::Scaled(LARGE_TIMES))
+    };
     eprintln!("bench: measuring the floor of this machine (SHA-256, zlib-rs)");
     let floor = Floor::measure(opts.quick)?;
     let mut inputs = Inputs::new(tools, dir.to_path_buf(), small_size);
@@ -36,13 +42,18 @@ pub(crate) fn run(
 
     let mut results = Vec::new();
     let mut checks = Vec::new();
-    for (label, size, file) in [("small", small_size, "scaling-small.apk"), ("large", large_size, "scaling-large.apk")] {
+    for (label, size, file) in
+        [("small", small_size, "scaling-small.apk"), ("large", large_size, "scaling-large.apk")]
+    {
         let apk = make_apk(&inputs.path(file), size, true)?;
         let out = inputs.path(&format!("{file}.signed"));
         let mut c = tools.ours("signapk");
         c.arg(&keys.x509_pem).arg(&keys.pk8).arg(&apk.path).arg(&out);
         let side = Side::new(c).cleaning(&out);
-        eprintln!("bench: scaling: signing the {label} APK ({:.0} MB), {runs} run(s)", super::floor::lossy(apk.stats.file_bytes) / 1e6);
+        eprintln!(
+            "bench: scaling: signing the {label} APK ({:.0} MB), {runs} run(s)",
+            super::floor::lossy(apk.stats.file_bytes) / 1e6
+        );
         // One untimed run first, so the input is in the page cache as in the main rows.
         if !opts.quick {
             timer.run(&side)?;
@@ -59,7 +70,8 @@ pub(crate) fn run(
         let _ = std::fs::remove_file(&out);
         let _ = std::fs::remove_file(&apk.path);
     }
-    let [small, large] = <[Throughput; 2]>::try_from(results).map_err(|_| anyhow::anyhow!("two APKs expected"))?;
+    let [small, large] =
+        <[Throughput; 2]>::try_from(results).map_err(|_| anyhow::anyhow!("two APKs expected"))?;
     for (label, t) in [("small", &small), ("large", &large)] {
         println!("bench: scaling {label}: {}", t.text().trim_end());
         println!(
@@ -75,7 +87,11 @@ pub(crate) fn run(
     }
     println!("{}", report::floor_text(&floor));
     if let Some(path) = super::out_file(opts) {
-        report::write_section(&path, "scaling", &report::scaling_section(opts, machine, &floor, &small, &large, &checks))?;
+        report::write_section(
+            &path,
+            "scaling",
+            &report::scaling_section(opts, machine, &floor, &small, &large, &checks),
+        )?;
         println!("bench: wrote {}", path.display());
     }
     if checks.iter().any(|c| !c.ends_with(": ok")) {

@@ -107,7 +107,13 @@ impl ZipWriter {
     }
 
     /// Adds an entry with `data`, compressing it at zlib's default level when `method` is DEFLATED.
-    pub(crate) fn add(&mut self, name: &str, data: &[u8], method: Method, kind: Kind) -> anyhow::Result<()> {
+    pub(crate) fn add(
+        &mut self,
+        name: &str,
+        data: &[u8],
+        method: Method,
+        kind: Kind,
+    ) -> anyhow::Result<()> {
         let size = u64::try_from(data.len())?;
         let mut crc = flate2::Crc::new();
         crc.update(data);
@@ -122,7 +128,10 @@ impl ZipWriter {
                 } else {
                     self.stats.deflated_classes += size;
                 }
-                let mut enc = DeflateEncoder::new(Vec::with_capacity(data.len() / 2 + 64), Compression::default());
+                let mut enc = DeflateEncoder::new(
+                    Vec::with_capacity(data.len() / 2 + 64),
+                    Compression::default(),
+                );
                 enc.write_all(data)?;
                 let compressed = enc.finish()?;
                 self.write_entry(name.as_bytes(), DEFLATED, crc.sum(), size, &compressed)
@@ -141,10 +150,18 @@ impl ZipWriter {
         self.write_entry(&entry.name, entry.method, entry.crc, size, &entry.data)
     }
 
-    fn write_entry(&mut self, name: &[u8], method: u16, crc: u32, size: u64, data: &[u8]) -> anyhow::Result<()> {
+    fn write_entry(
+        &mut self,
+        name: &[u8],
+        method: u16,
+        crc: u32,
+        size: u64,
+        data: &[u8],
+    ) -> anyhow::Result<()> {
         ensure!(self.records.len() + 1 < MAX_ENTRIES, "too many entries for a ZIP without ZIP64");
         let name_len = u16::try_from(name.len()).context("entry name too long")?;
-        let offset = u32::try_from(self.offset).context("the archive passed 4 GiB (no ZIP64 here)")?;
+        let offset =
+            u32::try_from(self.offset).context("the archive passed 4 GiB (no ZIP64 here)")?;
         let compressed = u32::try_from(data.len()).context("entry too large")?;
         let size = u32::try_from(size).context("entry too large")?;
         let extra = if self.align && method == STORED {
@@ -186,7 +203,8 @@ impl ZipWriter {
 
     /// Writes the central directory and the end record, and returns what the archive holds.
     pub(crate) fn finish(mut self) -> anyhow::Result<ZipStats> {
-        let cd_offset = u32::try_from(self.offset).context("the archive passed 4 GiB (no ZIP64 here)")?;
+        let cd_offset =
+            u32::try_from(self.offset).context("the archive passed 4 GiB (no ZIP64 here)")?;
         let mut cd_len: u64 = 0;
         for r in &self.records {
             let mut h = Vec::with_capacity(46 + r.name.len());
@@ -267,13 +285,15 @@ pub(crate) fn read_entries(zip: &[u8]) -> anyhow::Result<Vec<RawEntry>> {
         let extra_len = usize_at(zip, at + 30, 2)?;
         let comment_len = usize_at(zip, at + 32, 2)?;
         let local = usize_at(zip, at + 42, 4)?;
-        let name = zip.get(at + 46..at + 46 + name_len).context("truncated central directory")?.to_vec();
+        let name =
+            zip.get(at + 46..at + 46 + name_len).context("truncated central directory")?.to_vec();
         if method != STORED && method != DEFLATED {
             bail!("entry {} uses method {method}", String::from_utf8_lossy(&name));
         }
         ensure!(u32_at(zip, local)? == LOCAL_HEADER_SIG, "bad local header at {local}");
         let data_start = local + 30 + usize_at(zip, local + 26, 2)? + usize_at(zip, local + 28, 2)?;
-        let data = zip.get(data_start..data_start + compressed).context("truncated entry data")?.to_vec();
+        let data =
+            zip.get(data_start..data_start + compressed).context("truncated entry data")?.to_vec();
         entries.push(RawEntry { name, method, crc, size, data });
         at += 46 + name_len + extra_len + comment_len;
     }
@@ -314,7 +334,9 @@ impl Payload {
                     name.push_str(&segments[rng.random_range(0..segments.len())]);
                 }
                 let mut token = vec![1];
-                token.extend_from_slice(&u16::try_from(name.len()).unwrap_or(u16::MAX).to_be_bytes());
+                token.extend_from_slice(
+                    &u16::try_from(name.len()).unwrap_or(u16::MAX).to_be_bytes(),
+                );
                 token.extend_from_slice(name.as_bytes());
                 token
             })
@@ -363,11 +385,19 @@ impl Payload {
     }
 
     /// Writes `groups` to `zip`, each entry generated just before it is written.
-    pub(crate) fn write_groups(&mut self, zip: &mut ZipWriter, groups: &[Group]) -> anyhow::Result<()> {
+    pub(crate) fn write_groups(
+        &mut self,
+        zip: &mut ZipWriter,
+        groups: &[Group],
+    ) -> anyhow::Result<()> {
         let mut data = Vec::new();
         for g in groups {
             for i in 0..g.count {
-                let len = if g.size.0 == g.size.1 { g.size.0 } else { self.rng.random_range(g.size.0..=g.size.1) };
+                let len = if g.size.0 == g.size.1 {
+                    g.size.0
+                } else {
+                    self.rng.random_range(g.size.0..=g.size.1)
+                };
                 self.fill(g.kind, len, &mut data);
                 zip.add(&(g.name)(i), &data, g.method, g.kind)?;
             }
@@ -421,7 +451,11 @@ mod tests {
         }
         for e in entries.iter().filter(|e| e.method == DEFLATED) {
             let mut out = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(e.data.as_slice()), &mut out).unwrap();
+            std::io::Read::read_to_end(
+                &mut flate2::read::DeflateDecoder::new(e.data.as_slice()),
+                &mut out,
+            )
+            .unwrap();
             let mut crc = flate2::Crc::new();
             crc.update(&out);
             assert_eq!(crc.sum(), e.crc);
