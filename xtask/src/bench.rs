@@ -44,7 +44,7 @@ pub(crate) fn run(opts: &flags::Bench) -> anyhow::Result<ExitCode> {
     let tools = Tools::prepare()?;
     tools::ensure_android_tools()?;
     tools::which("openssl")?;
-    let dir = std::env::temp_dir().join("signkit-bench");
+    let dir = std::env::temp_dir().join(format!("signkit-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     let timer = Timer::new(&dir);
@@ -101,6 +101,11 @@ fn run_rows(
     let throughput = report::throughput(&results, &inputs, &floor);
     let table = report::text_table(&results);
     println!("\n{table}");
+    if opts.quick {
+        println!(
+            "(--quick: small inputs and one run each, to check that the harness works; the ratios mean little)\n"
+        );
+    }
     if let Some(t) = &throughput {
         println!("{}", t.text());
     }
@@ -170,24 +175,27 @@ fn run_row(
         result.ours = o;
     }
     // Checks of our outputs need our runs; checks of the reference's, the reference's.
-    if matches!(result.ours, Outcome::Measured(_)) {
-        for check in sides.checks {
-            let (ok, detail) = run_check(check.cmd, check.expect);
-            if ok {
-                result.notes.push(format!("{}: ok", check.what));
-            } else {
-                result.notes.push(format!("{}: FAILED: {detail}", check.what));
-                result.check_failed = true;
-            }
+    let ran = |o: &Outcome| matches!(o, Outcome::Measured(_));
+    let (ours_ran, reference_ran) = (ran(&result.ours), ran(&result.reference));
+    for check in sides.checks {
+        if !(if check.of_ours { ours_ran } else { reference_ran }) {
+            continue;
         }
-        if let (Some((a, b)), Outcome::Measured(_)) = (&sides.same, &result.reference) {
-            let same = matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y);
-            result.notes.push(if same {
-                "our output is byte-identical to the reference's".to_owned()
-            } else {
-                "our output differs from the reference's".to_owned()
-            });
+        let (ok, detail) = run_check(check.cmd, check.expect);
+        if ok {
+            result.notes.push(format!("{}: ok", check.what));
+        } else {
+            result.notes.push(format!("{}: FAILED: {detail}", check.what));
+            result.check_failed = true;
         }
+    }
+    if let (Some((a, b)), true, true) = (&sides.same, ours_ran, reference_ran) {
+        let same = matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y);
+        result.notes.push(if same {
+            "our output is byte-identical to the reference's".to_owned()
+        } else {
+            "our output differs from the reference's".to_owned()
+        });
     }
     result
 }

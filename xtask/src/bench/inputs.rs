@@ -310,7 +310,7 @@ pub(crate) fn describe(s: &ZipStats) -> String {
 
 /// Runs `cmd` to completion and fails with its last lines when it fails.
 pub(crate) fn check(cmd: Command) -> anyhow::Result<()> {
-    let shown = measure::display_command(&cmd, Path::new("/"));
+    let shown = measure::display_command(&cmd, None);
     let out = tools::run(cmd, None)?;
     if !out.status.success() {
         bail!("`{shown}` failed ({}): {}", out.status, measure::tail(&out.stderr, &out.stdout));

@@ -34,18 +34,17 @@ impl Side {
 
     /// The command lines, shell-like, with file names relative to `dir`.
     pub(crate) fn display(&self, dir: &Path) -> String {
-        self.steps.iter().map(|c| display_command(c, dir)).collect::<Vec<_>>().join(" && ")
+        self.steps.iter().map(|c| display_command(c, Some(dir))).collect::<Vec<_>>().join(" && ")
     }
 }
 
 /// A command line for the report: the program's file name and its arguments,
-/// paths under the work directory shortened to their file names.
-pub(crate) fn display_command(cmd: &Command, dir: &Path) -> String {
+/// paths under the work directory `dir` (when given) shortened to their names there.
+pub(crate) fn display_command(cmd: &Command, dir: Option<&Path>) -> String {
     let short = |s: &OsStr| -> String {
-        let p = Path::new(s);
-        let text = match p.strip_prefix(dir) {
-            Ok(rel) => rel.to_string_lossy().into_owned(),
-            Err(_) => s.to_string_lossy().into_owned(),
+        let text = match dir.and_then(|d| Path::new(s).strip_prefix(d).ok()) {
+            Some(rel) => rel.to_string_lossy().into_owned(),
+            None => s.to_string_lossy().into_owned(),
         };
         if text.is_empty() || text.contains([' ', '"', '\'']) { format!("'{text}'") } else { text }
     };
@@ -185,7 +184,7 @@ impl Timer {
         if !out.status.success() {
             bail!(
                 "`{}` failed ({}): {}",
-                display_command(step, Path::new("/")),
+                display_command(step, None),
                 out.status,
                 tail(&out.stderr, &out.stdout)
             );

@@ -44,6 +44,9 @@ pub(crate) struct Sides {
 
 /// A command that must exit 0 (and print `expect`, when given).
 pub(crate) struct Check {
+    /// Whether it checks our output (run when ours ran) or the reference's
+    /// (run when the reference ran).
+    pub(crate) of_ours: bool,
     pub(crate) what: String,
     pub(crate) cmd: Command,
     pub(crate) expect: Option<&'static str>,
@@ -145,13 +148,18 @@ pub(crate) const ROWS: &[RowDef] = &[
 fn jdk_lists(inputs: &Inputs<'_>, store: &std::path::Path, what: &str) -> Check {
     let mut cmd = inputs.tools.jdk("keytool");
     cmd.arg("-list").arg("-keystore").arg(store).args(["-storepass", STOREPASS]);
-    Check { what: format!("JDK keytool -list reads {what}"), cmd, expect: Some("PrivateKeyEntry") }
+    Check {
+        of_ours: true,
+        what: format!("JDK keytool -list reads {what}"),
+        cmd,
+        expect: Some("PrivateKeyEntry"),
+    }
 }
 
-fn apksigner_verifies(apk: &std::path::Path, what: &str) -> Check {
+fn apksigner_verifies(apk: &std::path::Path, of_ours: bool, what: &str) -> Check {
     let mut cmd = Command::new("apksigner");
     cmd.arg("verify").arg(apk);
-    Check { what: format!("apksigner verify accepts {what}"), cmd, expect: None }
+    Check { of_ours, what: format!("apksigner verify accepts {what}"), cmd, expect: None }
 }
 
 fn keytool_list(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
@@ -222,6 +230,7 @@ fn jarsigner_sign(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
         reference: Ok(side(inputs.tools.jdk("jarsigner"), &ref_out)),
         ours: side(inputs.tools.ours("jarsigner"), &our_out),
         checks: vec![Check {
+            of_ours: true,
             what: "JDK jarsigner -verify accepts our jar".into(),
             cmd: verify,
             expect: Some("jar verified."),
@@ -263,8 +272,8 @@ fn signapk_aosp(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
         reference: Ok(Side::new(c).cleaning(&ref_out)),
         ours,
         checks: vec![
-            apksigner_verifies(&our_out, "our APK"),
-            apksigner_verifies(&ref_out, "AOSP signapk's APK"),
+            apksigner_verifies(&our_out, true, "our APK"),
+            apksigner_verifies(&ref_out, false, "AOSP signapk's APK"),
         ],
         same: Some((our_out, ref_out)),
     })
@@ -294,8 +303,8 @@ fn signapk_apksigner(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
         reference: Ok(Side::new(c).cleaning(&ref_out)),
         ours,
         checks: vec![
-            apksigner_verifies(&our_out, "our APK"),
-            apksigner_verifies(&ref_out, "apksigner's APK"),
+            apksigner_verifies(&our_out, true, "our APK"),
+            apksigner_verifies(&ref_out, false, "apksigner's APK"),
         ],
         same: None,
     })
@@ -312,8 +321,8 @@ fn signapk_rust_apk(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
     });
     Ok(Sides {
         checks: vec![
-            apksigner_verifies(&our_out, "our APK"),
-            apksigner_verifies(&ref_out, "rust-apk's APK"),
+            apksigner_verifies(&our_out, true, "our APK"),
+            apksigner_verifies(&ref_out, false, "rust-apk's APK"),
         ],
         reference: reference.map_err(|e| format!("rust-apk peer not built: {e}")),
         ours,
@@ -335,6 +344,7 @@ fn zipalign(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
         reference: Ok(side(Command::new(&debian), &ref_out)),
         ours: side(inputs.tools.ours("zipalign"), &our_out),
         checks: vec![Check {
+            of_ours: true,
             what: "Debian zipalign -c -p 4 accepts our output".into(),
             cmd: check,
             expect: None,
@@ -412,8 +422,18 @@ fn keyconv(inputs: &mut Inputs<'_>) -> anyhow::Result<Sides> {
         reference: Ok(reference),
         ours,
         checks: vec![
-            Check { what: "openssl reads our pk8".into(), cmd: key_ok, expect: None },
-            Check { what: "openssl reads our certificate".into(), cmd: cert_ok, expect: None },
+            Check {
+                of_ours: true,
+                what: "openssl reads our pk8".into(),
+                cmd: key_ok,
+                expect: None,
+            },
+            Check {
+                of_ours: true,
+                what: "openssl reads our certificate".into(),
+                cmd: cert_ok,
+                expect: None,
+            },
         ],
         same: Some((our_pk8, ref_pk8)),
     })
