@@ -560,7 +560,16 @@ pub(crate) fn main_section(
     out.push_str(&markdown_table(results));
     out.push_str("\n### Commands and checks\n\n");
     for r in results {
-        let _ = writeln!(out, "- `{}` ({})", r.def.key, r.def.title.replace('`', ""));
+        let _ = writeln!(
+            out,
+            "- `{}` ({}, against {})",
+            r.def.key,
+            r.def.title.replace('`', ""),
+            r.def.reference
+        );
+        if let Some(note) = r.def.note {
+            let _ = writeln!(out, "  - note: {note}");
+        }
         for (side, command, outcome) in
             [("reference", &r.commands.0, &r.reference), ("ours", &r.commands.1, &r.ours)]
         {
@@ -616,8 +625,8 @@ pub(crate) fn scaling_section(
     let _ = writeln!(
         out,
         "Both APKs are generated from the same seeded entry mix (the large one has every group repeated), streamed \
-         to disk; medians of {} and {} run(s).\n",
-        small.ours.runs, large.ours.runs
+         to disk; each signed {} after one warm-up run (median shown).\n",
+        if small.ours.runs == 1 { "once".to_owned() } else { format!("{} times", small.ours.runs) }
     );
     out.push_str("| APK | entries | size | median | s/GB | peak RSS | floor s/GB (SHA-256 only / full) | × floor |\n");
     out.push_str("|---|---|---|---|---|---|---|---|\n");
