@@ -7,3 +7,4 @@
 //! produced here and nowhere else.
 
 pub mod common;
+pub mod x509_text;
