@@ -7,4 +7,6 @@
 //! produced here and nowhere else.
 
 pub mod common;
+pub mod jdk_io;
+pub mod keytool;
 pub mod x509_text;
