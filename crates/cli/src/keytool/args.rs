@@ -613,7 +613,7 @@ pub(crate) fn parse(
         }
         // The value after the flag; a missing one is what Java's args[++i]
         // throws.
-        let mut value = |i: &mut usize| -> Result<String, ParseStop> {
+        let value = |i: &mut usize| -> Result<String, ParseStop> {
             *i += 1;
             args.get(*i).cloned().ok_or_else(|| {
                 ParseStop::Exception(format!(

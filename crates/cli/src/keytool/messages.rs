@@ -64,8 +64,6 @@ pub(crate) fn provider_name_not_found(name: &str) -> String {
 pub(crate) fn provider_class_not_found(name: &str) -> String {
     format!("Provider \"{name}\" not found")
 }
-/// `Key.password.must.be.at.least.6.characters`
-pub(crate) const KEY_PASSWORD_TOO_SHORT: &str = "Key password must be at least 6 characters";
 /// `New.password.must.be.at.least.6.characters`
 pub(crate) const NEW_PASSWORD_TOO_SHORT: &str = "New password must be at least 6 characters";
 /// `Keystore.password.must.be.at.least.6.characters`
@@ -86,8 +84,6 @@ pub(crate) fn alias_does_not_exist(alias: &str) -> String {
 pub(crate) fn alias_has_no_certificate(alias: &str) -> String {
     format!("Alias <{alias}> has no certificate")
 }
-/// `.keypasswd.commands.not.supported.if.storetype.is.PKCS12`
-pub(crate) const KEYPASSWD_PKCS12: &str = "-keypasswd commands not supported if -storetype is PKCS12";
 /// `Failed.to.parse.input`
 pub(crate) const FAILED_TO_PARSE_INPUT: &str = "Failed to parse input";
 /// `Empty.input`
@@ -120,16 +116,6 @@ pub(crate) const TOO_MANY_FAILURES: &str = "Too many failures - try later";
 /// `Enter.key.password.for.alias.`
 pub(crate) fn enter_key_password_for(alias: &str) -> String {
     format!("Enter key password for <{alias}>")
-}
-/// `.RETURN.if.same.as.keystore.password.`
-pub(crate) const RETURN_IF_SAME_AS_KEYSTORE: &str = "\t(RETURN if same as keystore password):  ";
-/// `Key.password.is.too.short.must.be.at.least.6.characters`
-pub(crate) const KEY_PASSWORD_IS_TOO_SHORT: &str = "Key password is too short - must be at least 6 characters";
-/// `Too.many.failures.key.not.added.to.keystore`
-pub(crate) const TOO_MANY_FAILURES_KEY: &str = "Too many failures - key not added to keystore";
-/// `key.password.for.alias.`
-pub(crate) fn key_password_for(alias: &str) -> String {
-    format!("key password for <{alias}>")
 }
 /// `Warning.Different.store.and.key.passwords.not.supported.for.PKCS12.KeyStores.Ignoring.user.specified.command.value.`
 pub(crate) fn pkcs12_keypass_ignored(option: &str) -> String {
