@@ -117,14 +117,15 @@ impl Tool {
 
     /// `doImportKeyStoreSingle`.
     fn import_single(&mut self, src: &Loaded, alias: &str) -> Res<Outcome> {
-        let mut new_alias = self.a.dest.clone().unwrap_or_else(|| alias.to_owned());
-        let exists = self.keystore.as_ref().is_some_and(|k| k.contains_alias(&new_alias));
+        // `None` is Java's null: an answer at end of input.
+        let mut new_alias = Some(self.a.dest.clone().unwrap_or_else(|| alias.to_owned()));
+        let exists = self.keystore.as_ref().is_some_and(|k| new_alias.as_deref().is_some_and(|a| k.contains_alias(a)));
         if exists {
             if self.a.noprompt {
                 self.con.errln(&messages::overwriting_alias(alias));
             } else if !self.yes_no(&messages::existing_entry_overwrite(alias))? {
-                let answer = self.input_string(messages::ENTER_NEW_ALIAS)?.unwrap_or_default();
-                if answer.is_empty() {
+                let answer = self.input_string(messages::ENTER_NEW_ALIAS)?;
+                if answer.as_deref() == Some("") {
                     self.con.errln(&messages::entry_not_imported(alias));
                     return Ok(Outcome::Skipped);
                 }
@@ -148,8 +149,13 @@ impl Tool {
         if let Some(cert) = src.ks.get(alias).and_then(Entry::certificate) {
             let parsed = crate::keytool::list::parse_cert(self, cert)?;
             let variant = parsed.print_variant();
-            self.check_weak(&format!("<{new_alias}>"), &parsed, variant);
+            let label = format!("<{}>", new_alias.as_deref().unwrap_or("null"));
+            self.check_weak(&label, &parsed, variant);
         }
+        // JDK compat: KeyStore.setEntry refuses a null alias.
+        let Some(new_alias) = new_alias else {
+            return Err(Fail::Java("java.lang.NullPointerException: invalid null input".to_owned()));
+        };
         match self.set_entry(&new_alias, recovered, new_pass.as_ref()) {
             Ok(()) => {}
             Err(kse) => {
