@@ -517,6 +517,10 @@ pub(crate) enum ParseStop {
     Exception(String),
 }
 
+/// The `-conf` expansion: `(file, command, legacy command, args)` to the
+/// expanded arguments, or the exception text.
+pub(crate) type ConfExpander<'a> = dyn FnMut(&str, &str, Option<&str>, &[String]) -> Result<Vec<String>, String> + 'a;
+
 /// Java's `Integer.parseInt` / `Long.parseLong` failure text.
 fn number_format(s: &str) -> ParseStop {
     ParseStop::Exception(format!("java.lang.NumberFormatException: For input string: \"{s}\""))
@@ -536,10 +540,7 @@ fn parse_java_int<T: core::str::FromStr>(s: &str) -> Result<T, ParseStop> {
 ///
 /// # Errors
 /// Everything `parseArgs` reports, as a [`ParseStop`].
-pub(crate) fn parse(
-    args: &[String],
-    expand: &mut dyn FnMut(&str, &str, Option<&str>, &[String]) -> Result<Vec<String>, String>,
-) -> Result<(Args, bool), ParseStop> {
+pub(crate) fn parse(args: &[String], expand: &mut ConfExpander<'_>) -> Result<(Args, bool), ParseStop> {
     let mut out = Args::default();
     let mut help = args.is_empty();
     let mut conf_file: Option<String> = None;

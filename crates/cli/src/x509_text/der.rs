@@ -384,7 +384,7 @@ pub fn decode_string(tag: u8, content: &[u8]) -> Option<String> {
                 .chunks_exact(4)
                 .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])).unwrap_or('\u{fffd}'))
                 .collect();
-            if content.len() % 4 != 0 {
+            if !content.len().is_multiple_of(4) {
                 s.push('\u{fffd}');
             }
             s

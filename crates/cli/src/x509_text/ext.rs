@@ -337,8 +337,9 @@ fn authority_key_identifier(v: &[u8]) -> Result<String> {
     if val.tag != tag::SEQUENCE {
         return Err(JavaException::io("Invalid encoding for AuthorityKeyIdentifierExtension."));
     }
-    let (mut id, mut names, mut serial): (Option<Vec<u8>>, Option<Vec<GeneralName>>, Option<Vec<u8>>) =
-        (None, None, None);
+    let mut id: Option<Vec<u8>> = None;
+    let mut names: Option<Vec<GeneralName>> = None;
+    let mut serial: Option<Vec<u8>> = None;
     let mut r = val.reader();
     while r.available() != 0 {
         let opt = r.read()?;

@@ -65,7 +65,7 @@ pub(crate) fn parse_general_name(v: &Value<'_>, name_constraint: bool) -> Result
     let constructed = v.is_constructed();
     let text = match v.tag & 0x1f {
         0 => {
-            if !(context && constructed) {
+            if !context || !constructed {
                 return Err(JavaException::io("Invalid encoding of Other-Name"));
             }
             let mut r = v.reader();
@@ -74,7 +74,7 @@ pub(crate) fn parse_general_name(v: &Value<'_>, name_constraint: bool) -> Result
             format!("Other-Name: Unrecognized ObjectIdentifier: {oid}")
         }
         1 => {
-            if !(context && !constructed) {
+            if !context || constructed {
                 return Err(JavaException::io("Invalid encoding of RFC822 name"));
             }
             let name = ia5(v);
@@ -82,19 +82,19 @@ pub(crate) fn parse_general_name(v: &Value<'_>, name_constraint: bool) -> Result
             format!("RFC822Name: {name}")
         }
         2 => {
-            if !(context && !constructed) {
+            if !context || constructed {
                 return Err(JavaException::io("Invalid encoding of DNSName"));
             }
             format!("DNSName: {}", ia5(v))
         }
         3 => {
-            if !(context && constructed) {
+            if !context || !constructed {
                 return Err(JavaException::io("Invalid encoding of X400Address name"));
             }
             "X400Address: <DER-encoded value>".to_owned()
         }
         4 => {
-            if !(context && constructed) {
+            if !context || !constructed {
                 return Err(JavaException::io("Invalid encoding of Directory name"));
             }
             // JDK compat: X500Name(DerInputStream) reads the first value of the content.
@@ -102,13 +102,13 @@ pub(crate) fn parse_general_name(v: &Value<'_>, name_constraint: bool) -> Result
             X500Name::from_value(&inner)?.to_string()
         }
         5 => {
-            if !(context && constructed) {
+            if !context || !constructed {
                 return Err(JavaException::io("Invalid encoding of EDI name"));
             }
             edi_party_name(v)?
         }
         6 => {
-            if !(context && !constructed) {
+            if !context || constructed {
                 return Err(JavaException::io("Invalid encoding of URI"));
             }
             let name = ia5(v);
@@ -116,13 +116,13 @@ pub(crate) fn parse_general_name(v: &Value<'_>, name_constraint: bool) -> Result
             format!("URIName: {name}")
         }
         7 => {
-            if !(context && !constructed) {
+            if !context || constructed {
                 return Err(JavaException::io("Invalid encoding of IP address"));
             }
             format!("IPAddress: {}", ip_address(v.content)?)
         }
         8 => {
-            if !(context && !constructed) {
+            if !context || constructed {
                 return Err(JavaException::io("Invalid encoding of OID name"));
             }
             let oid = crate::x509_text::oid::decode(v.content)?;
