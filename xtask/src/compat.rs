@@ -15,11 +15,13 @@ use rand::{RngExt as _, SeedableRng as _};
 use crate::flags;
 use crate::tools::{self, Tools};
 
+mod keytool;
+
 /// One compat area: a name and the function that runs its cases.
 type Area = (&'static str, fn(&mut Ctx) -> anyhow::Result<()>);
 
 /// Every area, in the order they run.
-const AREAS: &[Area] = &[];
+const AREAS: &[Area] = &[("keytool", keytool::run)];
 
 /// State shared by the cases of a run.
 pub(crate) struct Ctx {
