@@ -24,6 +24,14 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
+/// Other projects' test data: `shared/corpus` beside the repository (it is
+/// `../shared/corpus` from the main checkout; from a worktree nested deeper,
+/// the nearest ancestor that has it).
+#[must_use]
+pub fn corpus_root() -> Option<PathBuf> {
+    repo_root().ancestors().skip(1).map(|a| a.join("shared/corpus")).find(|p| p.is_dir())
+}
+
 /// A file under `fixtures/keytool/`.
 #[must_use]
 pub fn fixture(name: &str) -> PathBuf {

@@ -392,3 +392,80 @@ server, Nov 24, 2026, PrivateKeyEntry,
 Certificate fingerprint (SHA-256): 2D:63:65:95:BD:20:92:31:5C:C3:FB:08:1B:C0:99:90:5B:E6:7D:AF:69:08:AC:55:50:3C:D1:D0:47:F1:EB:5F
 ";
 }
+
+/// Stores from other projects' test suites (`../shared/corpus`, never copied
+/// into the repository), against what JDK 17 prints for them.
+mod corpus {
+    use super::*;
+
+    fn corpus_dir(sub: &str) -> Dir {
+        let root = signkit_e2e::corpus_root().expect("the shared corpus (../shared/corpus) is missing").join(sub);
+        let dir = Dir::new("corpus");
+        for f in ["testdata/keystore.jks", "keystores/jks/non_ascii_password.jks", "keystores/jceks/duplicate_aliases.jceks"] {
+            let p = root.join(f);
+            if p.exists() {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                std::fs::copy(&p, dir.path().join(name)).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn keystore_go_key_without_chain_is_listed_as_a_secret_key() {
+        let dir = corpus_dir("keystore-go");
+        // JDK 17: keytool -list -keystore keystore.jks -storepass password
+        // (KeyStoreSpi.engineEntryInstanceOf calls a key entry without a
+        // certificate a SecretKeyEntry).
+        let o = keytool(&dir, &["-list", "-keystore", "keystore.jks", "-storepass", "password"]);
+        eqnice!(
+            "Keystore type: JKS
+Keystore provider: SUN
+
+Your keystore contains 1 entry
+
+alias, Sep 19, 2017, SecretKeyEntry, 
+",
+            o.out()
+        );
+        assert_eq!(o.code, 0);
+    }
+
+    #[test]
+    fn pyjks_stores() {
+        let dir = corpus_dir("pyjks");
+        // JDK 17: keytool -list -keystore non_ascii_password.jks -storepass 'ლ(ಠ益ಠლ)'
+        let o = keytool(&dir, &["-list", "-keystore", "non_ascii_password.jks", "-storepass", "\u{10da}(\u{ca0}\u{76ca}\u{ca0}\u{10da})"]);
+        eqnice!(
+            "Keystore type: JKS
+Keystore provider: SUN
+
+Your keystore contains 1 entry
+
+mykey, May 15, 2016, PrivateKeyEntry, 
+Certificate fingerprint (SHA-256): 0D:F5:D2:F1:BF:FC:21:D1:08:D9:08:4B:A7:EF:9F:01:8F:EC:2C:39:4E:A0:F1:40:E5:57:30:8D:D9:ED:7D:01
+",
+            o.out()
+        );
+        // JDK 17: keytool -list -keystore duplicate_aliases.jceks -storepass 12345678
+        let o = keytool(&dir, &["-list", "-keystore", "duplicate_aliases.jceks", "-storepass", "12345678"]);
+        eqnice!(
+            "Keystore type: JCEKS
+Keystore provider: SunJCE
+
+Your keystore contains 1 entry
+
+my_alias, Apr 28, 2016, trustedCertEntry, 
+Certificate fingerprint (SHA-256): CF:B0:01:27:ED:F5:76:2D:46:35:02:F2:07:55:E5:58:A0:02:63:9D:45:1B:9F:CD:42:5D:F3:25:02:E1:2C:36
+",
+            o.out()
+        );
+        eqnice!(
+            "
+Warning:
+<my_alias> uses a 1024-bit RSA key which is considered a security risk. This key size will be disabled in a future update.
+",
+            o.err()
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! checks keytool runs on the certificates it prints.
 
 use signkit_crypto::Certificate;
-use signkit_keystore::{Entry, EntryKind, Keystore};
+use signkit_keystore::{Entry, EntryKind, Keystore, StoreType};
 
 use crate::keytool::{Fail, Res, Tool, exception, messages, store};
 use crate::x509_text::{self, X509Cert};
@@ -74,11 +74,27 @@ impl Tool {
         Ok(())
     }
 
+    fn print_secret_type(&mut self, long: bool) {
+        if long {
+            self.con.outln(&messages::entry_type("SecretKeyEntry"));
+        } else {
+            self.con.outln("SecretKeyEntry, ");
+        }
+    }
+
     /// `doPrintEntry(label, alias)`.
     pub(crate) fn do_print_entry(&mut self, label: &str, alias: &str) -> Res<()> {
-        let entry: Entry = {
+        let (entry, legacy): (Entry, bool) = {
             let ks = self.keystore.as_ref().ok_or_else(|| exception("no keystore"))?;
-            ks.get(alias).cloned().ok_or_else(|| exception(messages::alias_does_not_exist(alias)))?
+            let e = ks.get(alias).cloned().ok_or_else(|| exception(messages::alias_does_not_exist(alias)))?;
+            (e, ks.store_type() != StoreType::Pkcs12)
+        };
+        // JDK compat: JKS and JCEKS use KeyStoreSpi.engineEntryInstanceOf,
+        // which calls a key entry without a certificate a SecretKeyEntry.
+        let shown_as_secret = match &entry.kind {
+            EntryKind::SecretKey { .. } => true,
+            EntryKind::PrivateKey { chain, .. } => legacy && chain.is_empty(),
+            EntryKind::TrustedCert { .. } => false,
         };
         let long = self.a.verbose || self.a.rfc || self.a.debug;
         let created = x509_text::medium_date(entry.created.unwrap_or(self.now), &self.tz);
@@ -89,13 +105,8 @@ impl Tool {
             self.con.out(&format!("{alias}, {created}, "));
         }
         match &entry.kind {
-            EntryKind::SecretKey { .. } => {
-                if long {
-                    self.con.outln(&messages::entry_type("SecretKeyEntry"));
-                } else {
-                    self.con.outln("SecretKeyEntry, ");
-                }
-            }
+            EntryKind::SecretKey { .. } => self.print_secret_type(long),
+            EntryKind::PrivateKey { .. } if shown_as_secret => self.print_secret_type(long),
             EntryKind::PrivateKey { chain, .. } => {
                 if long {
                     self.con.outln(&messages::entry_type("PrivateKeyEntry"));

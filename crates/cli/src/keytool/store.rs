@@ -29,6 +29,31 @@ pub(crate) fn keystore_error(e: &signkit_keystore::Error) -> Fail {
     }
 }
 
+/// The JDK's message for a store that did not load: as [`keystore_error`],
+/// except that signkit's own explanation of a BouncyCastle store (which
+/// the JDK cannot read either) is replaced by what the JDK says.
+pub(crate) fn decode_error(e: &signkit_keystore::Error, bytes: &[u8], requested: Option<StoreType>) -> Fail {
+    if !matches!(e, signkit_keystore::Error::UnsupportedStoreFormat { .. }) {
+        return keystore_error(e);
+    }
+    match requested {
+        None => java(
+            "java.security.KeyStoreException",
+            "Unrecognized keystore format. Please load it with a specified type",
+        ),
+        Some(StoreType::Pkcs12) => java(
+            "java.io.IOException",
+            format!("toDerInputStream rejects tag type {}", der::java_byte(bytes.first().copied().unwrap_or(0))),
+        ),
+        Some(_) => java("java.io.IOException", "Invalid keystore format"),
+    }
+}
+
+/// Decodes a store, with the JDK's error texts.
+pub(crate) fn decode(bytes: &[u8], pass: Option<&Password>, requested: Option<StoreType>) -> Res<Keystore> {
+    signkit_keystore::decode(bytes, pass, requested).map_err(|e| decode_error(&e, bytes, requested))
+}
+
 /// The path of the JDK's `cacerts`: `$JAVA_HOME/lib/security/cacerts`, else
 /// Debian's shared `/etc/ssl/certs/java/cacerts`.
 pub(crate) fn cacerts_path() -> String {
@@ -163,8 +188,7 @@ impl Tool {
         let (explicit, type_name) = match (&src_type, &self.a.src_provider_name) {
             (None, None) => {
                 // Probe: KeyStore.getInstance(File, password) loads the store.
-                let ks = signkit_keystore::decode(&bytes, self.src_store_pass.as_ref(), None)
-                    .map_err(|e| keystore_error(&e))?;
+                let ks = decode(&bytes, self.src_store_pass.as_ref(), None)?;
                 let name = ks.store_type().jdk_name().to_owned();
                 if name == "PKCS12" {
                     passwordless = pkcs12_is_passwordless(&bytes);
@@ -187,8 +211,7 @@ impl Tool {
             self.con.errln(&messages::pkcs12_keypass_ignored("-srckeypass"));
             self.src_key_pass = Some(sp.duplicate());
         }
-        let ks = signkit_keystore::decode(&bytes, self.src_store_pass.as_ref(), explicit)
-            .map_err(|e| keystore_error(&e))?;
+        let ks = decode(&bytes, self.src_store_pass.as_ref(), explicit)?;
         if self.src_store_pass.is_none() && !passwordless {
             let text = format!(
                 "\n{}\n{}\n{}\n\n",
@@ -232,15 +255,13 @@ impl Tool {
         {
             let ks = match self.storetype.clone() {
                 None => {
-                    let ks = signkit_keystore::decode(bytes, self.store_pass.as_ref(), None)
-                        .map_err(|e| keystore_error(&e))?;
+                    let ks = decode(bytes, self.store_pass.as_ref(), None)?;
                     self.storetype = Some(ks.store_type().jdk_name().to_owned());
                     ks
                 }
                 Some(t) => {
                     let st = store_type(&t)?;
-                    signkit_keystore::decode(bytes, self.store_pass.as_ref(), Some(st))
-                        .map_err(|e| keystore_error(&e))?
+                    decode(bytes, self.store_pass.as_ref(), Some(st))?
                 }
             };
             if self.is_pkcs12() {
@@ -257,7 +278,7 @@ impl Tool {
             }
             let ks = match bytes.as_deref() {
                 Some(b) if !self.inplace && !self.null_stream => {
-                    signkit_keystore::decode(b, self.store_pass.as_ref(), Some(st)).map_err(|e| keystore_error(&e))?
+                    decode(b, self.store_pass.as_ref(), Some(st))?
                 }
                 _ => Keystore::new(st),
             };
@@ -336,8 +357,7 @@ impl Tool {
             let t = self.storetype.clone().unwrap_or_else(|| "PKCS12".to_owned());
             let st = self.keystore.as_ref().map_or(store_type(&t)?, |k| k.store_type());
             let requested = if self.a.storetype.is_some() { store_type(&t)? } else { st };
-            let ks = signkit_keystore::decode(&bytes, self.store_pass.as_ref(), Some(requested))
-                .map_err(|e| keystore_error(&e))?;
+            let ks = decode(&bytes, self.store_pass.as_ref(), Some(requested))?;
             self.keystore = Some(ks);
         }
         Ok(())

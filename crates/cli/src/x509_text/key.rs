@@ -73,19 +73,14 @@ const CURVES: &[(&str, u32)] = &[
     ("1.3.36.3.3.2.8.1.1.13", 512),
 ];
 
-/// Bit length of a positive big-endian integer.
+/// Bit length of a big-endian integer read as unsigned (the JDK reads RSA
+/// moduli with `getPositiveBigInteger`, so a negative encoding counts as its
+/// unsigned magnitude).
 fn bit_length(bytes: &[u8]) -> u32 {
-    let b = der::minimal_twos_complement(bytes);
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    let b = &bytes[start..];
     let Some((&first, rest)) = b.split_first() else { return 0 };
-    if first & 0x80 != 0 {
-        // Negative: BigInteger.bitLength of a negative value. RSA moduli are
-        // positive; report the magnitude's length like the JDK would for
-        // two's complement.
-        let lead = (!first).leading_zeros();
-        return u32::try_from(rest.len()).unwrap_or(0) * 8 + (8 - lead);
-    }
-    let lead = first.leading_zeros();
-    u32::try_from(rest.len()).unwrap_or(0) * 8 + (8 - lead)
+    u32::try_from(rest.len()).unwrap_or(0) * 8 + (8 - first.leading_zeros())
 }
 
 /// Describes the key in a `SubjectPublicKeyInfo`.
@@ -161,5 +156,7 @@ mod tests {
         assert_eq!(bit_length(&[0x00, 0x80, 0, 0]), 24);
         assert_eq!(bit_length(&[0x01]), 1);
         assert_eq!(bit_length(&[0x00, 0xff]), 8);
+        // apksig's rsa-2048_negmod: a modulus encoded as a negative INTEGER.
+        assert_eq!(bit_length(&[0x80, 0, 0]), 24);
     }
 }
