@@ -10,6 +10,8 @@
 //! old minimum SDK levels.
 //! </div>
 
+pub mod asn1;
+mod builder;
 mod cert;
 mod digest;
 mod error;
@@ -19,6 +21,7 @@ pub mod pem;
 mod password;
 mod sigalg;
 
+pub use crate::builder::{CertificateBuilder, Extension};
 pub use crate::cert::{Certificate, ParsedCertificate, certificates_from_der_concat};
 pub use crate::digest::{DigestAlgorithm, Hasher};
 pub use crate::error::{Error, Result};
