@@ -63,7 +63,8 @@ impl Dir {
     pub fn new(name: &str) -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let root = std::env::temp_dir().join(format!("signkit-e2e-{}-{name}-{n}", std::process::id()));
+        let root =
+            std::env::temp_dir().join(format!("signkit-e2e-{}-{name}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display()));
         Self { root }
@@ -202,7 +203,8 @@ impl TestCommand {
 
 /// Prints both texts with the first differing line marked.
 pub fn explain_difference(expected: &str, got: &str) {
-    let (e, g): (Vec<&str>, Vec<&str>) = (expected.split('\n').collect(), got.split('\n').collect());
+    let (e, g): (Vec<&str>, Vec<&str>) =
+        (expected.split('\n').collect(), got.split('\n').collect());
     let first = e.iter().zip(&g).position(|(a, b)| a != b).unwrap_or(e.len().min(g.len()));
     eprintln!("first difference at line {}:", first + 1);
     for i in first.saturating_sub(2)..(first + 3) {

@@ -42,9 +42,15 @@ fn list_every_form_of_every_store_type() {
     for store in STORES {
         let t = store.trim_start_matches("store.");
         // keytool -list -keystore store.<t> -storepass changeit
-        check_expected(&format!("list-{t}"), &keytool(&dir, &["-list", "-keystore", store, "-storepass", "changeit"]));
+        check_expected(
+            &format!("list-{t}"),
+            &keytool(&dir, &["-list", "-keystore", store, "-storepass", "changeit"]),
+        );
         // keytool -list -v -keystore store.<t> -storepass changeit
-        check_expected(&format!("list-v-{t}"), &keytool(&dir, &["-list", "-v", "-keystore", store, "-storepass", "changeit"]));
+        check_expected(
+            &format!("list-v-{t}"),
+            &keytool(&dir, &["-list", "-v", "-keystore", store, "-storepass", "changeit"]),
+        );
         // keytool -list -rfc -keystore store.<t> -storepass changeit
         check_expected(
             &format!("list-rfc-{t}"),
@@ -56,7 +62,19 @@ fn list_every_form_of_every_store_type() {
         // keytool -exportcert -rfc -alias weak -keystore store.<t> -storepass changeit
         check_expected(
             &format!("export-rfc-{t}"),
-            &keytool(&dir, &["-exportcert", "-rfc", "-alias", "weak", "-keystore", store, "-storepass", "changeit"]),
+            &keytool(
+                &dir,
+                &[
+                    "-exportcert",
+                    "-rfc",
+                    "-alias",
+                    "weak",
+                    "-keystore",
+                    store,
+                    "-storepass",
+                    "changeit",
+                ],
+            ),
         );
     }
 }
@@ -64,7 +82,19 @@ fn list_every_form_of_every_store_type() {
 #[test]
 fn rfc_output_uses_crlf_inside_the_base64() {
     let dir = fixture_dir("rfc");
-    let o = keytool(&dir, &["-exportcert", "-rfc", "-alias", "weak", "-keystore", "store.jks", "-storepass", "changeit"]);
+    let o = keytool(
+        &dir,
+        &[
+            "-exportcert",
+            "-rfc",
+            "-alias",
+            "weak",
+            "-keystore",
+            "store.jks",
+            "-storepass",
+            "changeit",
+        ],
+    );
     let text = o.out();
     assert!(text.starts_with("-----BEGIN CERTIFICATE-----\n"));
     assert!(text.contains("\r\n"));
@@ -75,11 +105,20 @@ fn rfc_output_uses_crlf_inside_the_base64() {
 fn printcert_inputs() {
     let dir = fixture_dir("printcert");
     // keytool -printcert -file extensions.pem   (every extension kind the JDK decodes)
-    check_expected("printcert-extensions", &keytool(&dir, &["-printcert", "-file", "extensions.pem"]));
+    check_expected(
+        "printcert-extensions",
+        &keytool(&dir, &["-printcert", "-file", "extensions.pem"]),
+    );
     // keytool -printcert -file signed-jar-CERT.DSA   (PKCS#7 from a jarsigner-signed jar)
-    check_expected("printcert-cert-dsa", &keytool(&dir, &["-printcert", "-file", "signed-jar-CERT.DSA"]));
+    check_expected(
+        "printcert-cert-dsa",
+        &keytool(&dir, &["-printcert", "-file", "signed-jar-CERT.DSA"]),
+    );
     // keytool -printcert -rfc -file mixed.bin   (a PEM and a DER certificate back to back)
-    check_expected("printcert-mixed-rfc", &keytool(&dir, &["-printcert", "-rfc", "-file", "mixed.bin"]));
+    check_expected(
+        "printcert-mixed-rfc",
+        &keytool(&dir, &["-printcert", "-rfc", "-file", "mixed.bin"]),
+    );
     // printf x | keytool -printcert
     check_expected("printcert-stdin", &dir.command(KEYTOOL).args(["-printcert"]).stdin(b"x").run());
     // The same certificate from stdin prints as from the file.
@@ -94,14 +133,23 @@ fn errors_and_usage() {
     // keytool -list -keystore store.pkcs12 -storepass changeit -alias nope
     check_expected(
         "list-alias-missing",
-        &keytool(&dir, &["-list", "-keystore", "store.pkcs12", "-storepass", "changeit", "-alias", "nope"]),
+        &keytool(
+            &dir,
+            &["-list", "-keystore", "store.pkcs12", "-storepass", "changeit", "-alias", "nope"],
+        ),
     );
     // keytool -list -keystore store.jks -storepass wrongpass
-    check_expected("list-wrong-password", &keytool(&dir, &["-list", "-keystore", "store.jks", "-storepass", "wrongpass"]));
+    check_expected(
+        "list-wrong-password",
+        &keytool(&dir, &["-list", "-keystore", "store.jks", "-storepass", "wrongpass"]),
+    );
     // keytool -list -v -rfc -keystore store.pkcs12 -storepass changeit
     check_expected(
         "list-v-rfc",
-        &keytool(&dir, &["-list", "-v", "-rfc", "-keystore", "store.pkcs12", "-storepass", "changeit"]),
+        &keytool(
+            &dir,
+            &["-list", "-v", "-rfc", "-keystore", "store.pkcs12", "-storepass", "changeit"],
+        ),
     );
     // keytool -help; keytool -list -help; keytool -list -foo
     check_expected("help", &keytool(&dir, &["-help"]));
@@ -111,14 +159,27 @@ fn errors_and_usage() {
     // Pasted from JDK 17 runs.
     // keytool -list -keystore missing.p12 -storepass changeit
     let o = keytool(&dir, &["-list", "-keystore", "missing.p12", "-storepass", "changeit"]);
-    assert_eq!(o.out(), "keytool error: java.lang.Exception: Keystore file does not exist: missing.p12\n");
+    assert_eq!(
+        o.out(),
+        "keytool error: java.lang.Exception: Keystore file does not exist: missing.p12\n"
+    );
     assert_eq!((o.err().as_str(), o.code), ("", 1));
     // keytool -list -keystore store.pkcs12 -storepass changeit -keysize abc
-    let o = keytool(&dir, &["-list", "-keystore", "store.pkcs12", "-storepass", "changeit", "-keysize", "abc"]);
-    assert_eq!(o.out(), "keytool error: java.lang.NumberFormatException: For input string: \"abc\"\n");
+    let o = keytool(
+        &dir,
+        &["-list", "-keystore", "store.pkcs12", "-storepass", "changeit", "-keysize", "abc"],
+    );
+    assert_eq!(
+        o.out(),
+        "keytool error: java.lang.NumberFormatException: For input string: \"abc\"\n"
+    );
     // keytool -list -keystore
     let o = keytool(&dir, &["-list", "-keystore"]);
-    assert!(o.err().starts_with("Command option -keystore needs an argument.\nkeytool -list [OPTION]...\n\n"));
+    assert!(
+        o.err().starts_with(
+            "Command option -keystore needs an argument.\nkeytool -list [OPTION]...\n\n"
+        )
+    );
     assert_eq!((o.out().as_str(), o.code), ("", 1));
     // keytool -list -printcert
     let o = keytool(&dir, &["-list", "-printcert"]);
@@ -127,14 +188,35 @@ fn errors_and_usage() {
         "keytool error: java.lang.Exception: Only one command is allowed: both -list and -printcert were specified.\n"
     );
     // keytool -list -keystore store.pkcs12 -storepass:env SIGNKIT_E2E_UNSET
-    let o = keytool(&dir, &["-list", "-keystore", "store.pkcs12", "-storepass:env", "SIGNKIT_E2E_UNSET"]);
-    assert!(o.err().starts_with("Cannot find environment variable: SIGNKIT_E2E_UNSET\nkeytool -list [OPTION]...\n"));
+    let o = keytool(
+        &dir,
+        &["-list", "-keystore", "store.pkcs12", "-storepass:env", "SIGNKIT_E2E_UNSET"],
+    );
+    assert!(o.err().starts_with(
+        "Cannot find environment variable: SIGNKIT_E2E_UNSET\nkeytool -list [OPTION]...\n"
+    ));
     assert_eq!(o.code, 1);
     // keytool -list -keystore store.pkcs12 -storetype FOO -storepass changeit
-    let o = keytool(&dir, &["-list", "-keystore", "store.pkcs12", "-storetype", "FOO", "-storepass", "changeit"]);
+    let o = keytool(
+        &dir,
+        &["-list", "-keystore", "store.pkcs12", "-storetype", "FOO", "-storepass", "changeit"],
+    );
     assert_eq!(o.out(), "keytool error: java.security.KeyStoreException: FOO not found\n");
     // keytool -LIST -KEYSTORE store.pkcs12 -StorePass changeit -v -V (case-insensitive, twice)
-    let o = keytool(&dir, &["-LIST", "-KEYSTORE", "store.pkcs12", "-StorePass", "changeit", "-v", "-V", "-alias", "aes"]);
+    let o = keytool(
+        &dir,
+        &[
+            "-LIST",
+            "-KEYSTORE",
+            "store.pkcs12",
+            "-StorePass",
+            "changeit",
+            "-v",
+            "-V",
+            "-alias",
+            "aes",
+        ],
+    );
     assert_eq!(o.out(), "keytool error: java.lang.Exception: Alias <aes> does not exist\n");
 }
 
@@ -148,8 +230,14 @@ fn passwords_from_env_and_file_and_options_in_a_conf_file() {
         .run();
     check_expected("list-jks", &by_env);
     dir.create("pw.txt", b"changeit\nignored second line\n");
-    check_expected("list-jks", &keytool(&dir, &["-list", "-keystore", "store.jks", "-storepass:file", "pw.txt"]));
-    dir.create("keytool.conf", b"keytool.all = -storepass changeit\nkeytool.list = -keystore store.jks\n");
+    check_expected(
+        "list-jks",
+        &keytool(&dir, &["-list", "-keystore", "store.jks", "-storepass:file", "pw.txt"]),
+    );
+    dir.create(
+        "keytool.conf",
+        b"keytool.all = -storepass changeit\nkeytool.list = -keystore store.jks\n",
+    );
     check_expected("list-jks", &keytool(&dir, &["-conf", "keytool.conf", "-list"]));
 }
 
@@ -202,14 +290,21 @@ The JKS keystore uses a proprietary format. It is recommended to migrate to PKCS
     assert_eq!(listed.code, 0);
     let reference = fixture_text("expected/list-jks.out");
     let fingerprints = |s: &str| {
-        let mut v: Vec<String> = s.lines().filter(|l| l.contains(", Nov 24, 2026, ")).map(str::to_owned).collect();
+        let mut v: Vec<String> =
+            s.lines().filter(|l| l.contains(", Nov 24, 2026, ")).map(str::to_owned).collect();
         v.sort();
         v
     };
     assert_eq!(fingerprints(&listed.out()).len(), 3);
     assert_eq!(
-        fingerprints(&reference).iter().map(|l| l.split(", ").next().unwrap().to_owned()).collect::<Vec<_>>(),
-        fingerprints(&listed.out()).iter().map(|l| l.split(", ").next().unwrap().to_owned()).collect::<Vec<_>>()
+        fingerprints(&reference)
+            .iter()
+            .map(|l| l.split(", ").next().unwrap().to_owned())
+            .collect::<Vec<_>>(),
+        fingerprints(&listed.out())
+            .iter()
+            .map(|l| l.split(", ").next().unwrap().to_owned())
+            .collect::<Vec<_>>()
     );
 }
 
@@ -234,7 +329,9 @@ fn in_place_migration_keeps_a_backup() {
         ],
     );
     assert_eq!(o.code, 0, "{}", o.out());
-    assert!(o.err().ends_with("Migrated \"store.jks\" to PKCS12. The JKS keystore is backed up as \"store.jks.old\".\n"));
+    assert!(o.err().ends_with(
+        "Migrated \"store.jks\" to PKCS12. The JKS keystore is backed up as \"store.jks.old\".\n"
+    ));
     assert_eq!(dir.read("store.jks.old"), before);
     let listed = keytool(&dir, &["-list", "-keystore", "store.jks", "-storepass", "changeit"]);
     assert!(listed.out().starts_with("Keystore type: PKCS12\n"));
@@ -278,12 +375,35 @@ fn failed_commands_leave_stores_untouched_and_never_panic() {
     // A conversion that fails on its way does not touch the destination.
     let o = keytool(
         &dir,
-        &["-importkeystore", "-srckeystore", "store.jks", "-destkeystore", "store.pkcs12", "-srcstorepass", "changeit", "-deststorepass", "wrongpass"],
+        &[
+            "-importkeystore",
+            "-srckeystore",
+            "store.jks",
+            "-destkeystore",
+            "store.pkcs12",
+            "-srcstorepass",
+            "changeit",
+            "-deststorepass",
+            "wrongpass",
+        ],
     );
     assert_eq!(o.out(), "keytool error: java.io.IOException: keystore password was incorrect\n");
     assert_eq!(dir.read("store.pkcs12"), p12);
     // Nor does an export whose alias is missing create its output file.
-    let o = keytool(&dir, &["-exportcert", "-alias", "nope", "-file", "out.cer", "-keystore", "store.jks", "-storepass", "changeit"]);
+    let o = keytool(
+        &dir,
+        &[
+            "-exportcert",
+            "-alias",
+            "nope",
+            "-file",
+            "out.cer",
+            "-keystore",
+            "store.jks",
+            "-storepass",
+            "changeit",
+        ],
+    );
     assert_eq!(o.code, 1);
     assert!(!dir.path().join("out.cer").exists());
 }
@@ -291,12 +411,28 @@ fn failed_commands_leave_stores_untouched_and_never_panic() {
 #[test]
 fn unimplemented_commands_are_refused() {
     let dir = fixture_dir("unsupported");
-    for cmd in ["-genkeypair", "-genkey", "-certreq", "-importcert", "-delete", "-storepasswd", "-gencert", "-printcrl"] {
+    for cmd in [
+        "-genkeypair",
+        "-genkey",
+        "-certreq",
+        "-importcert",
+        "-delete",
+        "-storepasswd",
+        "-gencert",
+        "-printcrl",
+    ] {
         let o = keytool(&dir, &[cmd, "-keystore", "store.pkcs12", "-storepass", "changeit"]);
         assert_eq!(o.code, 1, "{cmd}");
-        assert!(o.out().contains("not supported by this version of signkit keytool"), "{cmd}: {}", o.out());
+        assert!(
+            o.out().contains("not supported by this version of signkit keytool"),
+            "{cmd}: {}",
+            o.out()
+        );
     }
-    assert_eq!(dir.read("store.pkcs12"), std::fs::read(signkit_e2e::fixture("store.pkcs12")).unwrap());
+    assert_eq!(
+        dir.read("store.pkcs12"),
+        std::fs::read(signkit_e2e::fixture("store.pkcs12")).unwrap()
+    );
 }
 
 /// Stores written by signkit's own library list as the JDK lists them.
@@ -310,7 +446,8 @@ mod library_stores {
         let key_pem = fixture_text("extensions.key.pem");
         let key = pem::parse_all(key_pem.as_bytes()).unwrap().remove(0);
         let cert_pem = fixture_text("extensions.pem");
-        let cert = Certificate::from_der(&pem::parse_all(cert_pem.as_bytes()).unwrap()[0].der).unwrap();
+        let cert =
+            Certificate::from_der(&pem::parse_all(cert_pem.as_bytes()).unwrap()[0].der).unwrap();
         let ec_pem = fixture_text("ec.pem");
         let ec = Certificate::from_der(&pem::parse_all(ec_pem.as_bytes()).unwrap()[0].der).unwrap();
         let pw = Password::new("changeit".into());
@@ -318,7 +455,10 @@ mod library_stores {
         ks.insert(Entry::private_key(
             "Server",
             FIXTURE_DAY_MILLIS,
-            ProtectedKey::new_private(signkit_crypto::zeroize::Zeroizing::new(key.der.clone()), pw.duplicate()),
+            ProtectedKey::new_private(
+                signkit_crypto::zeroize::Zeroizing::new(key.der.clone()),
+                pw.duplicate(),
+            ),
             vec![cert],
         ));
         ks.insert(Entry::trusted_cert("ca", FIXTURE_DAY_MILLIS, ec));
@@ -326,11 +466,16 @@ mod library_stores {
             ks.insert(Entry::secret_key(
                 "hmac",
                 FIXTURE_DAY_MILLIS,
-                ProtectedKey::new_secret("HmacSHA256", signkit_crypto::zeroize::Zeroizing::new(vec![7u8; 32]), pw.duplicate()),
+                ProtectedKey::new_secret(
+                    "HmacSHA256",
+                    signkit_crypto::zeroize::Zeroizing::new(vec![7u8; 32]),
+                    pw.duplicate(),
+                ),
             ));
         }
         let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(1);
-        signkit_keystore::encode(&ks, &pw, &mut rng, &EncodeOptions::new(FIXTURE_DAY_MILLIS)).unwrap()
+        signkit_keystore::encode(&ks, &pw, &mut rng, &EncodeOptions::new(FIXTURE_DAY_MILLIS))
+            .unwrap()
     }
 
     #[test]
@@ -399,9 +544,15 @@ mod corpus {
     use super::*;
 
     fn corpus_dir(sub: &str) -> Dir {
-        let root = signkit_e2e::corpus_root().expect("the shared corpus (../shared/corpus) is missing").join(sub);
+        let root = signkit_e2e::corpus_root()
+            .expect("the shared corpus (../shared/corpus) is missing")
+            .join(sub);
         let dir = Dir::new("corpus");
-        for f in ["testdata/keystore.jks", "keystores/jks/non_ascii_password.jks", "keystores/jceks/duplicate_aliases.jceks"] {
+        for f in [
+            "testdata/keystore.jks",
+            "keystores/jks/non_ascii_password.jks",
+            "keystores/jceks/duplicate_aliases.jceks",
+        ] {
             let p = root.join(f);
             if p.exists() {
                 let name = p.file_name().unwrap().to_string_lossy().into_owned();
@@ -435,7 +586,16 @@ alias, Sep 19, 2017, SecretKeyEntry,
     fn pyjks_stores() {
         let dir = corpus_dir("pyjks");
         // JDK 17: keytool -list -keystore non_ascii_password.jks -storepass 'ლ(ಠ益ಠლ)'
-        let o = keytool(&dir, &["-list", "-keystore", "non_ascii_password.jks", "-storepass", "\u{10da}(\u{ca0}\u{76ca}\u{ca0}\u{10da})"]);
+        let o = keytool(
+            &dir,
+            &[
+                "-list",
+                "-keystore",
+                "non_ascii_password.jks",
+                "-storepass",
+                "\u{10da}(\u{ca0}\u{76ca}\u{ca0}\u{10da})",
+            ],
+        );
         eqnice!(
             "Keystore type: JKS
 Keystore provider: SUN
@@ -448,7 +608,10 @@ Certificate fingerprint (SHA-256): 0D:F5:D2:F1:BF:FC:21:D1:08:D9:08:4B:A7:EF:9F:
             o.out()
         );
         // JDK 17: keytool -list -keystore duplicate_aliases.jceks -storepass 12345678
-        let o = keytool(&dir, &["-list", "-keystore", "duplicate_aliases.jceks", "-storepass", "12345678"]);
+        let o = keytool(
+            &dir,
+            &["-list", "-keystore", "duplicate_aliases.jceks", "-storepass", "12345678"],
+        );
         eqnice!(
             "Keystore type: JCEKS
 Keystore provider: SunJCE

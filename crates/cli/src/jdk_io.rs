@@ -25,7 +25,8 @@ impl Charset {
     #[must_use]
     pub fn from_environment() -> Self {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
-        let name = var("LC_ALL").or_else(|| var("LC_CTYPE")).or_else(|| var("LANG")).unwrap_or_default();
+        let name =
+            var("LC_ALL").or_else(|| var("LC_CTYPE")).or_else(|| var("LANG")).unwrap_or_default();
         Self::for_locale(&name, &|n| locale_installed(n))
     }
 
@@ -54,8 +55,12 @@ impl Charset {
     pub fn encode(self, text: &str) -> Vec<u8> {
         match self {
             Self::Utf8 => text.as_bytes().to_vec(),
-            Self::Latin1 => text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect(),
-            Self::Ascii => text.chars().map(|c| if c.is_ascii() { c as u8 } else { b'?' }).collect(),
+            Self::Latin1 => {
+                text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
+            }
+            Self::Ascii => {
+                text.chars().map(|c| if c.is_ascii() { c as u8 } else { b'?' }).collect()
+            }
         }
     }
 }
@@ -65,7 +70,8 @@ impl Charset {
 fn locale_installed(name: &str) -> bool {
     let (base, codeset) = name.split_once('.').unwrap_or((name, ""));
     let norm = codeset.to_ascii_lowercase().replace('-', "");
-    let candidates = [name.to_owned(), if norm.is_empty() { base.to_owned() } else { format!("{base}.{norm}") }];
+    let candidates =
+        [name.to_owned(), if norm.is_empty() { base.to_owned() } else { format!("{base}.{norm}") }];
     let dir = std::path::Path::new("/usr/lib/locale");
     if candidates.iter().any(|c| dir.join(c).is_dir()) {
         return true;

@@ -78,7 +78,9 @@ pub(crate) fn io_reason(path: &str, err: &std::io::Error) -> String {
 /// passwd entry (not `$HOME`), as the JVM reads it.
 pub(crate) fn user_home() -> String {
     let uid = std::fs::read_to_string("/proc/self/status").ok().and_then(|s| {
-        s.lines().find_map(|l| l.strip_prefix("Uid:").and_then(|r| r.split_whitespace().next().map(str::to_owned)))
+        s.lines().find_map(|l| {
+            l.strip_prefix("Uid:").and_then(|r| r.split_whitespace().next().map(str::to_owned))
+        })
     });
     if let (Some(uid), Ok(passwd)) = (uid, std::fs::read_to_string("/etc/passwd")) {
         for line in passwd.lines() {
@@ -126,7 +128,8 @@ pub(crate) struct Tool {
 /// The `keytool` binary.
 #[must_use]
 pub fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    let argv: Vec<String> =
+        std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
     ExitCode::from(run(&argv))
 }
 
@@ -199,7 +202,10 @@ pub fn run(argv: &[String]) -> u8 {
 /// Commands signkit does not implement yet: refused before anything is read
 /// or written, never imitated.
 fn unsupported(cmd: Cmd) -> bool {
-    !matches!(cmd, Cmd::List | Cmd::PrintCert | Cmd::ExportCert | Cmd::ImportKeystore | Cmd::ShowInfo)
+    !matches!(
+        cmd,
+        Cmd::List | Cmd::PrintCert | Cmd::ExportCert | Cmd::ImportKeystore | Cmd::ShowInfo
+    )
 }
 
 /// Providers the JDK 17 runtime has registered (`-addprovider` names) and
@@ -253,11 +259,29 @@ impl Tool {
     fn do_commands(&mut self) -> Res<()> {
         let Some(command) = self.a.command else { return Ok(()) };
         if unsupported(command) {
-            return Err(java("java.lang.UnsupportedOperationException", messages::unsupported_command(command.name())));
+            return Err(java(
+                "java.lang.UnsupportedOperationException",
+                messages::unsupported_command(command.name()),
+            ));
+        }
+        let unsupported_form = match command {
+            Cmd::PrintCert if self.a.jar_file.is_some() => Some("-printcert -jarfile"),
+            Cmd::PrintCert if self.a.ssl_server.is_some() => Some("-printcert -sslserver"),
+            Cmd::ShowInfo if self.a.tls => Some("-showinfo -tls"),
+            _ => None,
+        };
+        if let Some(form) = unsupported_form {
+            return Err(java(
+                "java.lang.UnsupportedOperationException",
+                messages::unsupported_command(form),
+            ));
         }
         if self.a.cacerts {
             if self.a.keystore.is_some() || self.storetype.is_some() {
-                return Err(java("java.lang.IllegalArgumentException", messages::KEYSTORE_WITH_CACERTS));
+                return Err(java(
+                    "java.lang.IllegalArgumentException",
+                    messages::KEYSTORE_WITH_CACERTS,
+                ));
             }
             self.a.keystore = Some(store::cacerts_path());
         }
@@ -269,9 +293,14 @@ impl Tool {
         self.null_stream = self.a.keystore.as_deref() == Some("NONE");
         if token && !self.null_stream {
             let t = self.storetype.clone().unwrap_or_default();
-            return Err(Fail::Usage(vec![format!("-keystore must be NONE if -storetype is {t}"), String::new()]));
+            return Err(Fail::Usage(vec![
+                format!("-keystore must be NONE if -storetype is {t}"),
+                String::new(),
+            ]));
         }
-        if token && (self.key_pass.is_some() || self.new_pass.is_some() || self.dest_key_pass.is_some()) {
+        if token
+            && (self.key_pass.is_some() || self.new_pass.is_some() || self.dest_key_pass.is_some())
+        {
             let t = self.storetype.clone().unwrap_or_default();
             return Err(java(
                 "java.lang.IllegalArgumentException",
@@ -284,10 +313,16 @@ impl Tool {
                 || self.new_pass.is_some()
                 || self.dest_key_pass.is_some())
         {
-            return Err(java("java.lang.IllegalArgumentException", messages::PROTECTED_WITH_PASSWORDS));
+            return Err(java(
+                "java.lang.IllegalArgumentException",
+                messages::PROTECTED_WITH_PASSWORDS,
+            ));
         }
         if self.a.src_protected && (self.src_store_pass.is_some() || self.src_key_pass.is_some()) {
-            return Err(java("java.lang.IllegalArgumentException", messages::SRCPROTECTED_WITH_PASSWORDS));
+            return Err(java(
+                "java.lang.IllegalArgumentException",
+                messages::SRCPROTECTED_WITH_PASSWORDS,
+            ));
         }
         if is_windows_store(self.storetype.as_deref())
             && (self.store_pass.is_some()
@@ -338,13 +373,7 @@ impl Tool {
         }
 
         if command == Cmd::ShowInfo {
-            // Only the form without -tls: the TLS report is the JSSE's.
-            if self.a.tls {
-                return Err(java(
-                    "java.lang.UnsupportedOperationException",
-                    messages::unsupported_command("-showinfo -tls"),
-                ));
-            }
+            // Only the form without -tls (refused above): the TLS report is the JSSE's.
             self.con.outln("Missing option for -showinfo. Try \"keytool -showinfo -tls\".");
             return Ok(());
         }

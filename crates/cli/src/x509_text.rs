@@ -19,9 +19,9 @@
 //! profile, so certificates the JDK accepts print here too, and ones it
 //! refuses fail here (with the JDK's exception text in [`JavaException`]).
 
+mod cert;
 pub mod constraints;
 pub mod der;
-mod cert;
 mod ext;
 mod general_name;
 mod hexdump;
@@ -99,7 +99,9 @@ pub fn key_with_strength(key: &KeyInfo) -> String {
     match constraints::check_key(key) {
         Verdict::Ok => format!("{size}-bit {} key", key.display),
         Verdict::Weak => format!("{size}-bit {} key (weak)", key.display),
-        Verdict::Disabled | Verdict::DisabledForJarsAfter(_) => format!("{size}-bit {} key (disabled)", key.display),
+        Verdict::Disabled | Verdict::DisabledForJarsAfter(_) => {
+            format!("{size}-bit {} key (disabled)", key.display)
+        }
     }
 }
 
@@ -115,7 +117,10 @@ pub fn print_x509_cert(cert: &X509Cert, tz: &TimeZone, trusted: bool) -> String 
     let sig = if trusted {
         cert.sig_alg_name.clone()
     } else {
-        sig_alg_with_strength(&cert.sig_alg_name, constraints::check_signature_algorithm(&cert.sig_alg_name, variant))
+        sig_alg_with_strength(
+            &cert.sig_alg_name,
+            constraints::check_signature_algorithm(&cert.sig_alg_name, variant),
+        )
     };
     let mut out = format!(
         "Owner: {}\nIssuer: {}\nSerial number: {}\nValid from: {} until: {}\nCertificate fingerprints:\n\t SHA1: {}\n\t SHA256: {}\nSignature algorithm name: {}\nSubject Public Key Algorithm: {}\nVersion: {}\n",

@@ -73,9 +73,13 @@ impl Batch {
         let batch = self.dir.join("batch.txt");
         std::fs::write(&batch, &self.lines)?;
         let mut cmd = ctx.tools.jdk("java");
-        cmd.args(["--add-exports", "java.base/sun.security.tools.keytool=ALL-UNNAMED", "-Djava.security.manager=allow"])
-            .arg(&driver)
-            .arg(&batch);
+        cmd.args([
+            "--add-exports",
+            "java.base/sun.security.tools.keytool=ALL-UNNAMED",
+            "-Djava.security.manager=allow",
+        ])
+        .arg(&driver)
+        .arg(&batch);
         let out = tools::run(cmd, None)?;
         if !out.status.success() {
             bail!("keytool driver failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -83,7 +87,10 @@ impl Batch {
         (0..self.count)
             .map(|i| {
                 let p = self.dir.join(format!("jdk-{i:05}"));
-                let read = |ext: &str| std::fs::read(p.with_extension(ext)).with_context(|| format!("{}.{ext}", p.display()));
+                let read = |ext: &str| {
+                    std::fs::read(p.with_extension(ext))
+                        .with_context(|| format!("{}.{ext}", p.display()))
+                };
                 Ok(Run {
                     out: read("out")?,
                     err: read("err")?,
@@ -161,19 +168,37 @@ const TYPES: [&str; 3] = ["pkcs12", "jks", "jceks"];
 
 /// Letters for aliases: mixed case ASCII and non-ASCII letters.
 const ALIAS_CHARS: &[char] = &[
-    'a', 'b', 'c', 'd', 'e', 'k', 'm', 'q', 'x', 'z', 'A', 'B', 'K', 'M', 'Q', 'Z', '0', '7', '-', '_', '\u{e4}',
-    '\u{c9}', '\u{f1}', '\u{fc}', '\u{d6}', '\u{3b1}', '\u{416}', '\u{5bf8}',
+    'a', 'b', 'c', 'd', 'e', 'k', 'm', 'q', 'x', 'z', 'A', 'B', 'K', 'M', 'Q', 'Z', '0', '7', '-',
+    '_', '\u{e4}', '\u{c9}', '\u{f1}', '\u{fc}', '\u{d6}', '\u{3b1}', '\u{416}', '\u{5bf8}',
 ];
 const PASS_CHARS: &[char] = &[
-    'a', 'b', 'c', 'x', 'y', 'z', 'A', 'B', 'Q', 'Z', '0', '1', '5', '9', '!', '%', '+', '.', '=', '_', '-',
+    'a', 'b', 'c', 'x', 'y', 'z', 'A', 'B', 'Q', 'Z', '0', '1', '5', '9', '!', '%', '+', '.', '=',
+    '_', '-',
 ];
 
 #[derive(Clone, Debug)]
 enum Entry {
-    Key { alias: String, keyalg: Vec<String>, sigalg: Option<&'static str>, dname: String, exts: Vec<String>, validity: u32 },
-    Trusted { alias: String, of: String },
-    Chained { alias: String, signer: String },
-    Secret { alias: String, alg: &'static str, size: u32 },
+    Key {
+        alias: String,
+        keyalg: Vec<String>,
+        sigalg: Option<&'static str>,
+        dname: String,
+        exts: Vec<String>,
+        validity: u32,
+    },
+    Trusted {
+        alias: String,
+        of: String,
+    },
+    Chained {
+        alias: String,
+        signer: String,
+    },
+    Secret {
+        alias: String,
+        alg: &'static str,
+        size: u32,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -216,7 +241,10 @@ fn random_key(ctx: &mut Ctx) -> (Vec<String>, Option<&'static str>) {
     match ctx.rng.random_range(0..10) {
         0..=3 => {
             let bits = *pick(ctx, &[1024u32, 2048, 2048, 2048, 3072]);
-            let sig = *pick(ctx, &[None, None, Some("SHA1withRSA"), Some("SHA384withRSA"), Some("SHA512withRSA")]);
+            let sig = *pick(
+                ctx,
+                &[None, None, Some("SHA1withRSA"), Some("SHA384withRSA"), Some("SHA512withRSA")],
+            );
             (s(&["-keyalg", "RSA", "-keysize", &bits.to_string()]), sig)
         }
         4..=5 => {
@@ -296,7 +324,8 @@ fn random_store(ctx: &mut Ctx, i: usize) -> anyhow::Result<Store> {
     }
     if kind != "jks" && ctx.rng.random_range(0..2) == 0 {
         let alias = random_alias(ctx, &mut taken);
-        let (alg, size) = *pick(ctx, &[("AES", 128u32), ("AES", 256), ("HmacSHA256", 256), ("DESede", 168)]);
+        let (alg, size) =
+            *pick(ctx, &[("AES", 128u32), ("AES", 256), ("HmacSHA256", 256), ("DESede", 168)]);
         entries.push(Entry::Secret { alias, alg, size });
     }
     Ok(Store { dir, name: format!("store.{kind}"), kind, pass, entries })
@@ -306,7 +335,16 @@ fn random_store(ctx: &mut Ctx, i: usize) -> anyhow::Result<Store> {
 fn generate(st: &Store, batch: &mut Batch) -> Vec<usize> {
     let ks = st.path();
     let common = |extra: &[String]| {
-        let mut v = s(&["-keystore", &ks, "-storetype", st.kind, "-storepass", &st.pass, "-keypass", &st.pass]);
+        let mut v = s(&[
+            "-keystore",
+            &ks,
+            "-storetype",
+            st.kind,
+            "-storepass",
+            &st.pass,
+            "-keypass",
+            &st.pass,
+        ]);
         v.extend_from_slice(extra);
         v
     };
@@ -314,7 +352,15 @@ fn generate(st: &Store, batch: &mut Batch) -> Vec<usize> {
     for e in &st.entries {
         match e {
             Entry::Key { alias, keyalg, sigalg, dname, exts, validity } => {
-                let mut a = s(&["-genkeypair", "-alias", alias, "-dname", dname, "-validity", &validity.to_string()]);
+                let mut a = s(&[
+                    "-genkeypair",
+                    "-alias",
+                    alias,
+                    "-dname",
+                    dname,
+                    "-validity",
+                    &validity.to_string(),
+                ]);
                 a.extend(keyalg.iter().cloned());
                 if let Some(sig) = sigalg {
                     a.extend(s(&["-sigalg", sig]));
@@ -325,26 +371,59 @@ fn generate(st: &Store, batch: &mut Batch) -> Vec<usize> {
             Entry::Trusted { alias, of } => {
                 let cer = st.dir.join("exported.cer").to_string_lossy().into_owned();
                 ids.push(batch.add("", &common(&s(&["-exportcert", "-alias", of, "-file", &cer]))));
-                ids.push(batch.add("", &common(&s(&["-importcert", "-noprompt", "-alias", alias, "-file", &cer]))));
+                ids.push(batch.add(
+                    "",
+                    &common(&s(&["-importcert", "-noprompt", "-alias", alias, "-file", &cer])),
+                ));
             }
             Entry::Chained { alias, signer } => {
                 let csr = st.dir.join("req.csr").to_string_lossy().into_owned();
                 let pem = st.dir.join("issued.pem").to_string_lossy().into_owned();
                 ids.push(batch.add(
                     "",
-                    &common(&s(&["-genkeypair", "-alias", alias, "-keyalg", "EC", "-dname", "CN=issued leaf, O=Chain"])),
+                    &common(&s(&[
+                        "-genkeypair",
+                        "-alias",
+                        alias,
+                        "-keyalg",
+                        "EC",
+                        "-dname",
+                        "CN=issued leaf, O=Chain",
+                    ])),
                 ));
                 ids.push(batch.add("", &common(&s(&["-certreq", "-alias", alias, "-file", &csr]))));
                 ids.push(batch.add(
                     "",
-                    &common(&s(&["-gencert", "-rfc", "-alias", signer, "-infile", &csr, "-outfile", &pem, "-ext", "eku=codeSigning"])),
+                    &common(&s(&[
+                        "-gencert",
+                        "-rfc",
+                        "-alias",
+                        signer,
+                        "-infile",
+                        &csr,
+                        "-outfile",
+                        &pem,
+                        "-ext",
+                        "eku=codeSigning",
+                    ])),
                 ));
-                ids.push(batch.add("", &common(&s(&["-importcert", "-noprompt", "-alias", alias, "-file", &pem]))));
+                ids.push(batch.add(
+                    "",
+                    &common(&s(&["-importcert", "-noprompt", "-alias", alias, "-file", &pem])),
+                ));
             }
             Entry::Secret { alias, alg, size } => {
                 ids.push(batch.add(
                     "",
-                    &common(&s(&["-genseckey", "-alias", alias, "-keyalg", alg, "-keysize", &size.to_string()])),
+                    &common(&s(&[
+                        "-genseckey",
+                        "-alias",
+                        alias,
+                        "-keyalg",
+                        alg,
+                        "-keysize",
+                        &size.to_string(),
+                    ])),
                 ));
             }
         }
@@ -367,8 +446,16 @@ fn listings(st: &Store) -> Vec<(&'static str, String, Vec<String>)> {
         ("list -v", String::new(), s(&["-list", "-v", "-keystore", &ks, "-storepass", p])),
         ("list -rfc", String::new(), s(&["-list", "-rfc", "-keystore", &ks, "-storepass", p])),
         ("list, no password", "\n".to_owned(), s(&["-list", "-keystore", &ks])),
-        ("list -v -alias", String::new(), s(&["-list", "-v", "-alias", &first, "-keystore", &ks, "-storepass", p])),
-        ("exportcert -rfc", String::new(), s(&["-exportcert", "-rfc", "-alias", &first, "-keystore", &ks, "-storepass", p])),
+        (
+            "list -v -alias",
+            String::new(),
+            s(&["-list", "-v", "-alias", &first, "-keystore", &ks, "-storepass", p]),
+        ),
+        (
+            "exportcert -rfc",
+            String::new(),
+            s(&["-exportcert", "-rfc", "-alias", &first, "-keystore", &ks, "-storepass", p]),
+        ),
     ];
     let cer = st.dir.join("printme.cer").to_string_lossy().into_owned();
     v.push(("printcert -file", String::new(), s(&["-printcert", "-file", &cer])));
@@ -401,7 +488,11 @@ pub(crate) fn run(ctx: &mut Ctx) -> anyhow::Result<()> {
         match failed {
             Some(&i) => ctx.fail(
                 &format!("generate {}", st.dir.display()),
-                format!("JDK keytool failed: {}{}", String::from_utf8_lossy(&generated[i].out), String::from_utf8_lossy(&generated[i].err)),
+                format!(
+                    "JDK keytool failed: {}{}",
+                    String::from_utf8_lossy(&generated[i].out),
+                    String::from_utf8_lossy(&generated[i].err)
+                ),
             ),
             None => good.push(st.clone()),
         }
@@ -472,14 +563,25 @@ fn conversions(ctx: &mut Ctx, stores: &[Store], work: &Path) -> anyhow::Result<(
     std::fs::create_dir_all(work.join("import-list"))?;
     let mut listed = Vec::new();
     for c in &convs {
-        let case = format!("importkeystore {} -> {} ({})", c.src.kind, c.dest_type, c.src.dir.display());
+        let case =
+            format!("importkeystore {} -> {} ({})", c.src.kind, c.dest_type, c.src.dir.display());
         let o = ours(ctx, &c.src.dir, "", &c.args)?;
         compare(ctx, &case, &o, &jdk[c.jdk_id]);
         if o.rc != 0 {
             continue;
         }
         let a = list.add("", &s(&["-list", "-v", "-keystore", &c.dest, "-storepass", &c.src.pass]));
-        let b = list.add("", &s(&["-list", "-v", "-keystore", &format!("{}.jdk", c.dest), "-storepass", &c.src.pass]));
+        let b = list.add(
+            "",
+            &s(&[
+                "-list",
+                "-v",
+                "-keystore",
+                &format!("{}.jdk", c.dest),
+                "-storepass",
+                &c.src.pass,
+            ]),
+        );
         listed.push((case, c.dest.clone(), a, b));
     }
     let lists = list.run(ctx)?;
@@ -487,7 +589,9 @@ fn conversions(ctx: &mut Ctx, stores: &[Store], work: &Path) -> anyhow::Result<(
         let ours_listing = &lists[*a];
         let mut jdk_listing = lists[*b].clone();
         // The JDK result sits at "<dest>.jdk": name it as ours in its listing.
-        let fix = |v: &[u8]| String::from_utf8_lossy(v).replace(&format!("{dest}.jdk"), dest).into_bytes();
+        let fix = |v: &[u8]| {
+            String::from_utf8_lossy(v).replace(&format!("{dest}.jdk"), dest).into_bytes()
+        };
         jdk_listing.out = fix(&jdk_listing.out);
         jdk_listing.err = fix(&jdk_listing.err);
         compare(ctx, &format!("{case}: JDK lists the result"), ours_listing, &jdk_listing);
@@ -509,11 +613,18 @@ fn conversions(ctx: &mut Ctx, stores: &[Store], work: &Path) -> anyhow::Result<(
             continue;
         }
         // One signature per destination type and source type pairing, at most nine.
-        if convs.iter().take_while(|x| !std::ptr::eq(*x, c)).filter(|x| x.dest_type == c.dest_type && x.src.kind == c.src.kind).count() > 0 {
+        if convs
+            .iter()
+            .take_while(|x| !std::ptr::eq(*x, c))
+            .filter(|x| x.dest_type == c.dest_type && x.src.kind == c.src.kind)
+            .count()
+            > 0
+        {
             continue;
         }
         signed += 1;
-        let case = format!("jarsigner with {} from {} ({})", c.dest_type, c.src.kind, c.src.dir.display());
+        let case =
+            format!("jarsigner with {} from {} ({})", c.dest_type, c.src.kind, c.src.dir.display());
         let out_jar = jar_dir.join(format!("signed-{signed}.jar"));
         let mut sign = ctx.tools.jdk("jarsigner");
         sign.args(["-keystore", &c.dest, "-storetype", c.dest_type, "-storepass", &c.src.pass])
@@ -523,7 +634,11 @@ fn conversions(ctx: &mut Ctx, stores: &[Store], work: &Path) -> anyhow::Result<(
             .arg(&alias);
         let o = tools::run(sign, None)?;
         if !ctx.check(&case, o.status.success(), || {
-            format!("jarsigner failed: {}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+            format!(
+                "jarsigner failed: {}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
         }) {
             continue;
         }
@@ -531,9 +646,11 @@ fn conversions(ctx: &mut Ctx, stores: &[Store], work: &Path) -> anyhow::Result<(
         verify.arg("-verify").arg(&out_jar);
         let v = tools::run(verify, None)?;
         let text = String::from_utf8_lossy(&v.stdout).into_owned();
-        ctx.check(&format!("{case}: verify"), v.status.success() && text.contains("jar verified."), || {
-            format!("jarsigner -verify: {text}")
-        });
+        ctx.check(
+            &format!("{case}: verify"),
+            v.status.success() && text.contains("jar verified."),
+            || format!("jarsigner -verify: {text}"),
+        );
     }
     Ok(())
 }
@@ -551,13 +668,122 @@ fn fixed_cases(ctx: &mut Ctx) -> anyhow::Result<()> {
     let mut b = Batch::new(&dir);
     for t in TYPES {
         let ks = format!("{d}/k.{t}");
-        b.add("", &s(&["-genkeypair", "-keystore", &ks, "-storetype", t, "-storepass", "changeit", "-keypass", "changeit", "-alias", "mykey", "-keyalg", "EC", "-dname", "CN=fixed"]));
-        b.add("", &s(&["-genkeypair", "-keystore", &ks, "-storetype", t, "-storepass", "changeit", "-keypass", "changeit", "-alias", "Other", "-keyalg", "RSA", "-keysize", "1024", "-sigalg", "SHA1withRSA", "-dname", "CN=weak", "-ext", "eku=codeSigning"]));
+        b.add(
+            "",
+            &s(&[
+                "-genkeypair",
+                "-keystore",
+                &ks,
+                "-storetype",
+                t,
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit",
+                "-alias",
+                "mykey",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=fixed",
+            ]),
+        );
+        b.add(
+            "",
+            &s(&[
+                "-genkeypair",
+                "-keystore",
+                &ks,
+                "-storetype",
+                t,
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit",
+                "-alias",
+                "Other",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "1024",
+                "-sigalg",
+                "SHA1withRSA",
+                "-dname",
+                "CN=weak",
+                "-ext",
+                "eku=codeSigning",
+            ]),
+        );
     }
-    b.add("", &s(&["-genkeypair", "-keystore", &format!("{d}/kp.jks"), "-storetype", "jks", "-storepass", "changeit", "-keypass", "keypass1", "-alias", "a", "-keyalg", "EC", "-dname", "CN=a"]));
-    b.add("", &s(&["-genseckey", "-keystore", &format!("{d}/k.jceks"), "-storetype", "jceks", "-storepass", "changeit", "-keypass", "changeit", "-alias", "aes", "-keyalg", "AES", "-keysize", "128"]));
-    b.add("", &s(&["-exportcert", "-keystore", &format!("{d}/k.pkcs12"), "-storepass", "changeit", "-alias", "mykey", "-file", &format!("{d}/mykey.cer")]));
-    b.add("", &s(&["-exportcert", "-rfc", "-keystore", &format!("{d}/k.jks"), "-storepass", "changeit", "-alias", "other", "-file", &format!("{d}/other.pem")]));
+    b.add(
+        "",
+        &s(&[
+            "-genkeypair",
+            "-keystore",
+            &format!("{d}/kp.jks"),
+            "-storetype",
+            "jks",
+            "-storepass",
+            "changeit",
+            "-keypass",
+            "keypass1",
+            "-alias",
+            "a",
+            "-keyalg",
+            "EC",
+            "-dname",
+            "CN=a",
+        ]),
+    );
+    b.add(
+        "",
+        &s(&[
+            "-genseckey",
+            "-keystore",
+            &format!("{d}/k.jceks"),
+            "-storetype",
+            "jceks",
+            "-storepass",
+            "changeit",
+            "-keypass",
+            "changeit",
+            "-alias",
+            "aes",
+            "-keyalg",
+            "AES",
+            "-keysize",
+            "128",
+        ]),
+    );
+    b.add(
+        "",
+        &s(&[
+            "-exportcert",
+            "-keystore",
+            &format!("{d}/k.pkcs12"),
+            "-storepass",
+            "changeit",
+            "-alias",
+            "mykey",
+            "-file",
+            &format!("{d}/mykey.cer"),
+        ]),
+    );
+    b.add(
+        "",
+        &s(&[
+            "-exportcert",
+            "-rfc",
+            "-keystore",
+            &format!("{d}/k.jks"),
+            "-storepass",
+            "changeit",
+            "-alias",
+            "other",
+            "-file",
+            &format!("{d}/other.pem"),
+        ]),
+    );
     let made = b.run(ctx)?;
     if let Some(bad) = made.iter().find(|r| r.rc != 0) {
         bail!("making the fixed-case stores failed: {}", String::from_utf8_lossy(&bad.out));
@@ -566,7 +792,10 @@ fn fixed_cases(ctx: &mut Ctx) -> anyhow::Result<()> {
     std::fs::write(dir.join("text.p12"), b"not a keystore\n")?;
     let jks = std::fs::read(dir.join("k.jks"))?;
     std::fs::write(dir.join("trunc.jks"), &jks[..jks.len().min(100)])?;
-    std::fs::write(dir.join("garbage.pem"), b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n")?;
+    std::fs::write(
+        dir.join("garbage.pem"),
+        b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+    )?;
     let mut two = std::fs::read(dir.join("mykey.cer"))?;
     two.extend(std::fs::read(dir.join("other.pem"))?);
     std::fs::write(dir.join("two.bin"), two)?;
@@ -643,27 +872,81 @@ fn fixed_cases(ctx: &mut Ctx) -> anyhow::Result<()> {
         ("-printcert -file text.p12", ""),
         ("-printcert -file garbage.pem", ""),
         // Conversions.
-        ("-importkeystore -srckeystore k.jks -destkeystore new.p12 -srcstorepass changeit -deststorepass changeit", ""),
-        ("-importkeystore -srckeystore k.jceks -destkeystore new.jks -deststoretype jks -srcstorepass changeit -deststorepass changeit", "yes\n"),
-        ("-importkeystore -srckeystore k.jceks -destkeystore new.jks -deststoretype jks -srcstorepass changeit -deststorepass changeit", "no\n"),
-        ("-importkeystore -srckeystore k.jks -destkeystore k.pkcs12 -srcstorepass changeit -deststorepass changeit -noprompt", ""),
-        ("-importkeystore -srckeystore k.jks -destkeystore k.pkcs12 -srcstorepass changeit -deststorepass changeit", "n\n\n"),
-        ("-importkeystore -srckeystore k.jks -destkeystore k.pkcs12 -srcstorepass changeit -deststorepass changeit -srcalias mykey", "n\nrenamed\n"),
-        ("-importkeystore -srckeystore k.jks -destkeystore k.pkcs12 -srcstorepass changeit -deststorepass changeit -srcalias mykey -destalias copy", ""),
-        ("-importkeystore -srckeystore k.jks -destkeystore k.jks -deststoretype pkcs12 -srcstorepass changeit", ""),
+        (
+            "-importkeystore -srckeystore k.jks -destkeystore new.p12 -srcstorepass changeit -deststorepass changeit",
+            "",
+        ),
+        (
+            "-importkeystore -srckeystore k.jceks -destkeystore new.jks -deststoretype jks -srcstorepass changeit -deststorepass changeit",
+            "yes\n",
+        ),
+        (
+            "-importkeystore -srckeystore k.jceks -destkeystore new.jks -deststoretype jks -srcstorepass changeit -deststorepass changeit",
+            "no\n",
+        ),
+        (
+            "-importkeystore -srckeystore k.jks -destkeystore k.pkcs12 -srcstorepass changeit -deststorepass changeit -noprompt",
+            "",
+        ),
+        (
+            "-importkeystore -srckeystore k.jks -destkeystore k.pkcs12 -srcstorepass changeit -deststorepass changeit",
+            "n\n\n",
+        ),
+        (
+            "-importkeystore -srckeystore k.jks -destkeystore k.pkcs12 -srcstorepass changeit -deststorepass changeit -srcalias mykey",
+            "n\nrenamed\n",
+        ),
+        (
+            "-importkeystore -srckeystore k.jks -destkeystore k.pkcs12 -srcstorepass changeit -deststorepass changeit -srcalias mykey -destalias copy",
+            "",
+        ),
+        (
+            "-importkeystore -srckeystore k.jks -destkeystore k.jks -deststoretype pkcs12 -srcstorepass changeit",
+            "",
+        ),
         ("-importkeystore -srckeystore k.jceks -destkeystore k.jceks -srcstorepass changeit", ""),
-        ("-importkeystore -srckeystore kp.jks -destkeystore kp.p12 -srcstorepass changeit -deststorepass changeit", "keypass1\n"),
-        ("-importkeystore -srckeystore kp.jks -destkeystore kp.p12 -srcstorepass changeit -deststorepass changeit", "wrong\n"),
-        ("-importkeystore -srckeystore kp.jks -destkeystore kp2.jks -deststoretype jks -srcstorepass changeit -deststorepass changeit -srcalias a -srckeypass keypass1 -destkeypass newpass1", ""),
-        ("-importkeystore -srckeystore kp.jks -destkeystore kp.p12 -srcstorepass changeit -deststorepass changeit -srcalias a -srckeypass wrongpass", ""),
-        ("-importkeystore -srckeystore k.jks -destkeystore n.p12", "changeit\nchangeit\nchangeit\n"),
+        (
+            "-importkeystore -srckeystore kp.jks -destkeystore kp.p12 -srcstorepass changeit -deststorepass changeit",
+            "keypass1\n",
+        ),
+        (
+            "-importkeystore -srckeystore kp.jks -destkeystore kp.p12 -srcstorepass changeit -deststorepass changeit",
+            "wrong\n",
+        ),
+        (
+            "-importkeystore -srckeystore kp.jks -destkeystore kp2.jks -deststoretype jks -srcstorepass changeit -deststorepass changeit -srcalias a -srckeypass keypass1 -destkeypass newpass1",
+            "",
+        ),
+        (
+            "-importkeystore -srckeystore kp.jks -destkeystore kp.p12 -srcstorepass changeit -deststorepass changeit -srcalias a -srckeypass wrongpass",
+            "",
+        ),
+        (
+            "-importkeystore -srckeystore k.jks -destkeystore n.p12",
+            "changeit\nchangeit\nchangeit\n",
+        ),
         ("-importkeystore -srckeystore k.jks -destkeystore n.p12", "short\nshort\nshort\n"),
-        ("-importkeystore -srckeystore k.jks -destkeystore n.p12 -srcstorepass changeit -deststorepass changeit -destalias x", ""),
+        (
+            "-importkeystore -srckeystore k.jks -destkeystore n.p12 -srcstorepass changeit -deststorepass changeit -destalias x",
+            "",
+        ),
         ("-importkeystore -destkeystore n.p12 -srcstorepass changeit -deststorepass changeit", ""),
-        ("-importkeystore -srckeystore k.jks -destkeystore n.p12 -srcstorepass changeit -deststorepass abc", ""),
-        ("-importkeystore -srckeystore empty.p12 -destkeystore n.p12 -srcstorepass changeit -deststorepass changeit", ""),
-        ("-importkeystore -srckeystore missing.jks -destkeystore n.p12 -srcstorepass changeit -deststorepass changeit", ""),
-        ("-importkeystore -srckeystore k.jks -destkeystore n.p12 -srcstorepass wrongpass -deststorepass changeit", ""),
+        (
+            "-importkeystore -srckeystore k.jks -destkeystore n.p12 -srcstorepass changeit -deststorepass abc",
+            "",
+        ),
+        (
+            "-importkeystore -srckeystore empty.p12 -destkeystore n.p12 -srcstorepass changeit -deststorepass changeit",
+            "",
+        ),
+        (
+            "-importkeystore -srckeystore missing.jks -destkeystore n.p12 -srcstorepass changeit -deststorepass changeit",
+            "",
+        ),
+        (
+            "-importkeystore -srckeystore k.jks -destkeystore n.p12 -srcstorepass wrongpass -deststorepass changeit",
+            "",
+        ),
         // Commands signkit has not implemented are refused, not imitated:
         // checked separately below.
     ];
@@ -680,19 +963,34 @@ fn fixed_cases(ctx: &mut Ctx) -> anyhow::Result<()> {
         // the JDK changed or made, listed by the JDK.
         for name in changed_files(&dir, &ja)? {
             let list = |d: &Path| -> anyhow::Result<Run> {
-                jdk_process(ctx, d, "", &s(&["-list", "-v", "-keystore", &name, "-storepass", "changeit"]))
+                jdk_process(
+                    ctx,
+                    d,
+                    "",
+                    &s(&["-list", "-v", "-keystore", &name, "-storepass", "changeit"]),
+                )
             };
             let (jl, ol) = (list(&ja)?, list(&oa)?);
             compare(ctx, &format!("{case}: JDK lists {name}"), &ol, &jl);
         }
     }
     // Unimplemented commands fail clearly.
-    for cmd in ["-genkeypair", "-certreq", "-delete", "-importcert", "-storepasswd", "-gencert", "-printcrl"] {
+    for cmd in [
+        "-genkeypair",
+        "-certreq",
+        "-delete",
+        "-importcert",
+        "-storepasswd",
+        "-gencert",
+        "-printcrl",
+    ] {
         let o = ours(ctx, &dir, "", &s(&[cmd, "-keystore", "k.pkcs12", "-storepass", "changeit"]))?;
         let text = String::from_utf8_lossy(&o.out).into_owned();
-        ctx.check(&format!("{cmd} refused"), o.rc == 1 && text.contains("not supported by this version"), || {
-            format!("rc {} stdout {text:?}", o.rc)
-        });
+        ctx.check(
+            &format!("{cmd} refused"),
+            o.rc == 1 && text.contains("not supported by this version"),
+            || format!("rc {} stdout {text:?}", o.rc),
+        );
     }
     Ok(())
 }
@@ -714,7 +1012,8 @@ fn changed_files(before: &Path, after: &Path) -> anyhow::Result<Vec<String>> {
     for e in std::fs::read_dir(after)? {
         let e = e?;
         let name = e.file_name().to_string_lossy().into_owned();
-        let is_store = [".p12", ".pkcs12", ".jks", ".jceks", ".old"].iter().any(|x| name.ends_with(x));
+        let is_store =
+            [".p12", ".pkcs12", ".jks", ".jceks", ".old"].iter().any(|x| name.ends_with(x));
         if !is_store {
             continue;
         }

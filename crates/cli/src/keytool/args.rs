@@ -104,12 +104,16 @@ pub(crate) fn opt_spec(o: Opt) -> OptSpec {
     use Opt as O;
     match o {
         O::Alias => s("alias", Some("<alias>"), "alias name of the entry to process"),
-        O::CurveName => s("groupname", Some("<name>"), "Group name. For example, an Elliptic Curve name."),
+        O::CurveName => {
+            s("groupname", Some("<name>"), "Group name. For example, an Elliptic Curve name.")
+        }
         O::DestAlias => s("destalias", Some("<alias>"), "destination alias"),
         O::DestKeyPass => s("destkeypass", Some("<arg>"), "destination key password"),
         O::DestKeystore => s("destkeystore", Some("<keystore>"), "destination keystore name"),
         O::DestProtected => s("destprotected", None, "destination keystore password protected"),
-        O::DestProviderName => s("destprovidername", Some("<name>"), "destination keystore provider name"),
+        O::DestProviderName => {
+            s("destprovidername", Some("<name>"), "destination keystore provider name")
+        }
         O::DestStorePass => s("deststorepass", Some("<arg>"), "destination keystore password"),
         O::DestStoreType => s("deststoretype", Some("<type>"), "destination keystore type"),
         O::DName => s("dname", Some("<name>"), "distinguished name"),
@@ -166,13 +170,54 @@ pub(crate) fn opt_spec(o: Opt) -> OptSpec {
 pub(crate) const OPTIONS: [Opt; 48] = {
     use Opt as O;
     [
-        O::Alias, O::CurveName, O::DestAlias, O::DestKeyPass, O::DestKeystore, O::DestProtected,
-        O::DestProviderName, O::DestStorePass, O::DestStoreType, O::DName, O::Ext, O::FileOut, O::FileIn,
-        O::Id, O::InFile, O::KeyAlg, O::KeyPass, O::KeySize, O::Keystore, O::Cacerts, O::New, O::NoPrompt,
-        O::OutFile, O::Protected, O::ProviderClass, O::AddProvider, O::ProviderName, O::ProviderPath, O::Rfc,
-        O::SigAlg, O::Signer, O::SignerKeyPass, O::SrcAlias, O::SrcKeyPass, O::SrcKeystore, O::SrcProtected,
-        O::SrcProviderName, O::SrcStorePass, O::SrcStoreType, O::SslServer, O::JarFile, O::StartDate,
-        O::StorePass, O::StoreType, O::Tls, O::TrustCacerts, O::V, O::Validity,
+        O::Alias,
+        O::CurveName,
+        O::DestAlias,
+        O::DestKeyPass,
+        O::DestKeystore,
+        O::DestProtected,
+        O::DestProviderName,
+        O::DestStorePass,
+        O::DestStoreType,
+        O::DName,
+        O::Ext,
+        O::FileOut,
+        O::FileIn,
+        O::Id,
+        O::InFile,
+        O::KeyAlg,
+        O::KeyPass,
+        O::KeySize,
+        O::Keystore,
+        O::Cacerts,
+        O::New,
+        O::NoPrompt,
+        O::OutFile,
+        O::Protected,
+        O::ProviderClass,
+        O::AddProvider,
+        O::ProviderName,
+        O::ProviderPath,
+        O::Rfc,
+        O::SigAlg,
+        O::Signer,
+        O::SignerKeyPass,
+        O::SrcAlias,
+        O::SrcKeyPass,
+        O::SrcKeystore,
+        O::SrcProtected,
+        O::SrcProviderName,
+        O::SrcStorePass,
+        O::SrcStoreType,
+        O::SslServer,
+        O::JarFile,
+        O::StartDate,
+        O::StorePass,
+        O::StoreType,
+        O::Tls,
+        O::TrustCacerts,
+        O::V,
+        O::Validity,
     ]
 };
 
@@ -195,8 +240,20 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Generates a certificate request",
             options: &[
-                O::Alias, O::SigAlg, O::FileOut, O::KeyPass, O::Keystore, O::DName, O::Ext, O::StorePass,
-                O::StoreType, O::ProviderName, O::AddProvider, O::ProviderClass, O::ProviderPath, O::V,
+                O::Alias,
+                O::SigAlg,
+                O::FileOut,
+                O::KeyPass,
+                O::Keystore,
+                O::DName,
+                O::Ext,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
                 O::Protected,
             ],
         },
@@ -206,8 +263,19 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Changes an entry's alias",
             options: &[
-                O::Alias, O::DestAlias, O::KeyPass, O::Keystore, O::Cacerts, O::StorePass, O::StoreType,
-                O::ProviderName, O::AddProvider, O::ProviderClass, O::ProviderPath, O::V, O::Protected,
+                O::Alias,
+                O::DestAlias,
+                O::KeyPass,
+                O::Keystore,
+                O::Cacerts,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
+                O::Protected,
             ],
         },
         CmdSpec {
@@ -216,8 +284,17 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Deletes an entry",
             options: &[
-                O::Alias, O::Keystore, O::Cacerts, O::StorePass, O::StoreType, O::ProviderName, O::AddProvider,
-                O::ProviderClass, O::ProviderPath, O::V, O::Protected,
+                O::Alias,
+                O::Keystore,
+                O::Cacerts,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
+                O::Protected,
             ],
         },
         CmdSpec {
@@ -226,8 +303,19 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: Some("-export"),
             description: "Exports certificate",
             options: &[
-                O::Rfc, O::Alias, O::FileOut, O::Keystore, O::Cacerts, O::StorePass, O::StoreType,
-                O::ProviderName, O::AddProvider, O::ProviderClass, O::ProviderPath, O::V, O::Protected,
+                O::Rfc,
+                O::Alias,
+                O::FileOut,
+                O::Keystore,
+                O::Cacerts,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
+                O::Protected,
             ],
         },
         CmdSpec {
@@ -236,9 +324,27 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: Some("-genkey"),
             description: "Generates a key pair",
             options: &[
-                O::Alias, O::KeyAlg, O::KeySize, O::CurveName, O::SigAlg, O::DName, O::StartDate, O::Ext,
-                O::Validity, O::KeyPass, O::Keystore, O::Signer, O::SignerKeyPass, O::StorePass, O::StoreType,
-                O::ProviderName, O::AddProvider, O::ProviderClass, O::ProviderPath, O::V, O::Protected,
+                O::Alias,
+                O::KeyAlg,
+                O::KeySize,
+                O::CurveName,
+                O::SigAlg,
+                O::DName,
+                O::StartDate,
+                O::Ext,
+                O::Validity,
+                O::KeyPass,
+                O::Keystore,
+                O::Signer,
+                O::SignerKeyPass,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
+                O::Protected,
             ],
         },
         CmdSpec {
@@ -247,8 +353,19 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Generates a secret key",
             options: &[
-                O::Alias, O::KeyPass, O::KeyAlg, O::KeySize, O::Keystore, O::StorePass, O::StoreType,
-                O::ProviderName, O::AddProvider, O::ProviderClass, O::ProviderPath, O::V, O::Protected,
+                O::Alias,
+                O::KeyPass,
+                O::KeyAlg,
+                O::KeySize,
+                O::Keystore,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
+                O::Protected,
             ],
         },
         CmdSpec {
@@ -257,9 +374,25 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Generates certificate from a certificate request",
             options: &[
-                O::Rfc, O::InFile, O::OutFile, O::Alias, O::SigAlg, O::DName, O::StartDate, O::Ext, O::Validity,
-                O::KeyPass, O::Keystore, O::StorePass, O::StoreType, O::ProviderName, O::AddProvider,
-                O::ProviderClass, O::ProviderPath, O::V, O::Protected,
+                O::Rfc,
+                O::InFile,
+                O::OutFile,
+                O::Alias,
+                O::SigAlg,
+                O::DName,
+                O::StartDate,
+                O::Ext,
+                O::Validity,
+                O::KeyPass,
+                O::Keystore,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
+                O::Protected,
             ],
         },
         CmdSpec {
@@ -268,9 +401,21 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: Some("-import"),
             description: "Imports a certificate or a certificate chain",
             options: &[
-                O::NoPrompt, O::TrustCacerts, O::Protected, O::Alias, O::FileIn, O::KeyPass, O::Keystore,
-                O::Cacerts, O::StorePass, O::StoreType, O::ProviderName, O::AddProvider, O::ProviderClass,
-                O::ProviderPath, O::V,
+                O::NoPrompt,
+                O::TrustCacerts,
+                O::Protected,
+                O::Alias,
+                O::FileIn,
+                O::KeyPass,
+                O::Keystore,
+                O::Cacerts,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
             ],
         },
         CmdSpec {
@@ -279,8 +424,19 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: Some("-importpassword"),
             description: "Imports a password",
             options: &[
-                O::Alias, O::KeyPass, O::KeyAlg, O::KeySize, O::Keystore, O::StorePass, O::StoreType,
-                O::ProviderName, O::AddProvider, O::ProviderClass, O::ProviderPath, O::V, O::Protected,
+                O::Alias,
+                O::KeyPass,
+                O::KeyAlg,
+                O::KeySize,
+                O::Keystore,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
+                O::Protected,
             ],
         },
         CmdSpec {
@@ -289,10 +445,25 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Imports one or all entries from another keystore",
             options: &[
-                O::SrcKeystore, O::DestKeystore, O::SrcStoreType, O::DestStoreType, O::SrcStorePass,
-                O::DestStorePass, O::SrcProtected, O::DestProtected, O::SrcProviderName, O::DestProviderName,
-                O::SrcAlias, O::DestAlias, O::SrcKeyPass, O::DestKeyPass, O::NoPrompt, O::AddProvider,
-                O::ProviderClass, O::ProviderPath, O::V,
+                O::SrcKeystore,
+                O::DestKeystore,
+                O::SrcStoreType,
+                O::DestStoreType,
+                O::SrcStorePass,
+                O::DestStorePass,
+                O::SrcProtected,
+                O::DestProtected,
+                O::SrcProviderName,
+                O::DestProviderName,
+                O::SrcAlias,
+                O::DestAlias,
+                O::SrcKeyPass,
+                O::DestKeyPass,
+                O::NoPrompt,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
             ],
         },
         CmdSpec {
@@ -301,8 +472,17 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Changes the key password of an entry",
             options: &[
-                O::Alias, O::KeyPass, O::New, O::Keystore, O::StorePass, O::StoreType, O::ProviderName,
-                O::AddProvider, O::ProviderClass, O::ProviderPath, O::V,
+                O::Alias,
+                O::KeyPass,
+                O::New,
+                O::Keystore,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
             ],
         },
         CmdSpec {
@@ -311,8 +491,18 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Lists entries in a keystore",
             options: &[
-                O::Rfc, O::Alias, O::Keystore, O::Cacerts, O::StorePass, O::StoreType, O::ProviderName,
-                O::AddProvider, O::ProviderClass, O::ProviderPath, O::V, O::Protected,
+                O::Rfc,
+                O::Alias,
+                O::Keystore,
+                O::Cacerts,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
+                O::Protected,
             ],
         },
         CmdSpec {
@@ -321,8 +511,19 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Prints the content of a certificate",
             options: &[
-                O::Rfc, O::FileIn, O::SslServer, O::JarFile, O::Keystore, O::StorePass, O::StoreType,
-                O::TrustCacerts, O::ProviderName, O::AddProvider, O::ProviderClass, O::ProviderPath, O::V,
+                O::Rfc,
+                O::FileIn,
+                O::SslServer,
+                O::JarFile,
+                O::Keystore,
+                O::StorePass,
+                O::StoreType,
+                O::TrustCacerts,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
                 O::Protected,
             ],
         },
@@ -339,8 +540,17 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Prints the content of a CRL file",
             options: &[
-                O::FileIn, O::Keystore, O::StorePass, O::StoreType, O::TrustCacerts, O::ProviderName,
-                O::AddProvider, O::ProviderClass, O::ProviderPath, O::V, O::Protected,
+                O::FileIn,
+                O::Keystore,
+                O::StorePass,
+                O::StoreType,
+                O::TrustCacerts,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
+                O::Protected,
             ],
         },
         CmdSpec {
@@ -349,8 +559,16 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Changes the store password of a keystore",
             options: &[
-                O::New, O::Keystore, O::Cacerts, O::StorePass, O::StoreType, O::ProviderName, O::AddProvider,
-                O::ProviderClass, O::ProviderPath, O::V,
+                O::New,
+                O::Keystore,
+                O::Cacerts,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
             ],
         },
         CmdSpec {
@@ -366,8 +584,18 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Clones a key entry",
             options: &[
-                O::Alias, O::DestAlias, O::KeyPass, O::New, O::StoreType, O::Keystore, O::StorePass,
-                O::ProviderName, O::AddProvider, O::ProviderClass, O::ProviderPath, O::V,
+                O::Alias,
+                O::DestAlias,
+                O::KeyPass,
+                O::New,
+                O::StoreType,
+                O::Keystore,
+                O::StorePass,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
             ],
         },
         CmdSpec {
@@ -376,8 +604,20 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Generates a self-signed certificate",
             options: &[
-                O::Alias, O::SigAlg, O::DName, O::StartDate, O::Ext, O::Validity, O::KeyPass, O::StoreType,
-                O::Keystore, O::StorePass, O::ProviderName, O::AddProvider, O::ProviderClass, O::ProviderPath,
+                O::Alias,
+                O::SigAlg,
+                O::DName,
+                O::StartDate,
+                O::Ext,
+                O::Validity,
+                O::KeyPass,
+                O::StoreType,
+                O::Keystore,
+                O::StorePass,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
                 O::V,
             ],
         },
@@ -387,8 +627,20 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Generates CRL",
             options: &[
-                O::Rfc, O::FileOut, O::Id, O::Alias, O::SigAlg, O::KeyPass, O::Keystore, O::StorePass,
-                O::StoreType, O::ProviderName, O::AddProvider, O::ProviderClass, O::ProviderPath, O::V,
+                O::Rfc,
+                O::FileOut,
+                O::Id,
+                O::Alias,
+                O::SigAlg,
+                O::KeyPass,
+                O::Keystore,
+                O::StorePass,
+                O::StoreType,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
                 O::Protected,
             ],
         },
@@ -398,8 +650,15 @@ pub(crate) const COMMANDS: &[CmdSpec] = {
             alt: None,
             description: "Imports entries from a JDK 1.1.x-style identity database",
             options: &[
-                O::FileIn, O::StoreType, O::Keystore, O::StorePass, O::ProviderName, O::AddProvider,
-                O::ProviderClass, O::ProviderPath, O::V,
+                O::FileIn,
+                O::StoreType,
+                O::Keystore,
+                O::StorePass,
+                O::ProviderName,
+                O::AddProvider,
+                O::ProviderClass,
+                O::ProviderPath,
+                O::V,
             ],
         },
     ]
@@ -519,7 +778,8 @@ pub(crate) enum ParseStop {
 
 /// The `-conf` expansion: `(file, command, legacy command, args)` to the
 /// expanded arguments, or the exception text.
-pub(crate) type ConfExpander<'a> = dyn FnMut(&str, &str, Option<&str>, &[String]) -> Result<Vec<String>, String> + 'a;
+pub(crate) type ConfExpander<'a> =
+    dyn FnMut(&str, &str, Option<&str>, &[String]) -> Result<Vec<String>, String> + 'a;
 
 /// Java's `Integer.parseInt` / `Long.parseLong` failure text.
 fn number_format(s: &str) -> ParseStop {
@@ -540,7 +800,10 @@ fn parse_java_int<T: core::str::FromStr>(s: &str) -> Result<T, ParseStop> {
 ///
 /// # Errors
 /// Everything `parseArgs` reports, as a [`ParseStop`].
-pub(crate) fn parse(args: &[String], expand: &mut ConfExpander<'_>) -> Result<(Args, bool), ParseStop> {
+pub(crate) fn parse(
+    args: &[String],
+    expand: &mut ConfExpander<'_>,
+) -> Result<(Args, bool), ParseStop> {
     let mut out = Args::default();
     let mut help = args.is_empty();
     let mut conf_file: Option<String> = None;
@@ -555,7 +818,12 @@ pub(crate) fn parse(args: &[String], expand: &mut ConfExpander<'_>) -> Result<(A
             if seen.contains(&lower) {
                 if !matches!(
                     lower.as_str(),
-                    "-ext" | "-id" | "-provider" | "-addprovider" | "-providerclass" | "-providerarg"
+                    "-ext"
+                        | "-id"
+                        | "-provider"
+                        | "-addprovider"
+                        | "-providerclass"
+                        | "-providerarg"
                 ) {
                     out.warnings.push(messages::option_set_twice(&lower));
                 }
@@ -584,7 +852,8 @@ pub(crate) fn parse(args: &[String], expand: &mut ConfExpander<'_>) -> Result<(A
     let expanded;
     let args = match (&conf_file, out.command) {
         (Some(file), Some(cmd)) => {
-            expanded = expand(file, cmd.name(), cmd.spec().alt, args).map_err(ParseStop::Exception)?;
+            expanded =
+                expand(file, cmd.name(), cmd.spec().alt, args).map_err(ParseStop::Exception)?;
             &expanded[..]
         }
         _ => args,
@@ -756,7 +1025,11 @@ pub(crate) fn parse(args: &[String], expand: &mut ConfExpander<'_>) -> Result<(A
     }
     match out.command {
         None if help => Err(ParseStop::Usage { lines: Vec::new(), command: None, code: 0 }),
-        None => Err(ParseStop::Usage { lines: vec![messages::NO_COMMAND.to_owned()], command: None, code: 1 }),
+        None => Err(ParseStop::Usage {
+            lines: vec![messages::NO_COMMAND.to_owned()],
+            command: None,
+            code: 1,
+        }),
         Some(c) if help => Err(ParseStop::Usage { lines: Vec::new(), command: Some(c), code: 0 }),
         Some(_) => Ok((out, help)),
     }
@@ -768,7 +1041,11 @@ fn need_argument(flag: &str, command: Option<Cmd>) -> ParseStop {
 
 /// `KeyStoreUtil.getPassWithModifier`: the JDK reads the variable or file
 /// while parsing, so a missing one stops the parse (message, usage, exit 1).
-fn password_source(modifier: Option<&str>, value: String, command: Option<Cmd>) -> Result<Password, ParseStop> {
+fn password_source(
+    modifier: Option<&str>,
+    value: String,
+    command: Option<Cmd>,
+) -> Result<Password, ParseStop> {
     let fail = |msg: String| ParseStop::Usage { lines: vec![msg], command, code: 1 };
     let modifier_norm = modifier.map(|m| {
         if collator_eq(m, "env") {
@@ -779,7 +1056,8 @@ fn password_source(modifier: Option<&str>, value: String, command: Option<Cmd>) 
             m
         }
     });
-    let src = PasswordSource::from_modifier(modifier_norm, value).map_err(|e| fail(e.to_string()))?;
+    let src =
+        PasswordSource::from_modifier(modifier_norm, value).map_err(|e| fail(e.to_string()))?;
     src.resolve().map_err(|e| fail(e.to_string()))
 }
 
@@ -793,7 +1071,10 @@ pub(crate) fn nice_store_type_name(t: &str) -> String {
         "Windows-MY-LOCALMACHINE",
         "Windows-ROOT-LOCALMACHINE",
     ];
-    WINDOWS.iter().find(|w| w.eq_ignore_ascii_case(t)).map_or_else(|| t.to_uppercase(), |w| (*w).to_owned())
+    WINDOWS
+        .iter()
+        .find(|w| w.eq_ignore_ascii_case(t))
+        .map_or_else(|| t.to_uppercase(), |w| (*w).to_owned())
 }
 
 #[cfg(test)]
@@ -827,7 +1108,11 @@ mod tests {
     fn errors() {
         assert_eq!(
             p(&["-list", "-foo"]).unwrap_err(),
-            ParseStop::Usage { lines: vec!["Illegal option:  -foo".into()], command: Some(Cmd::List), code: 1 }
+            ParseStop::Usage {
+                lines: vec!["Illegal option:  -foo".into()],
+                command: Some(Cmd::List),
+                code: 1
+            }
         );
         assert_eq!(
             p(&["-list", "-keystore"]).unwrap_err(),
@@ -846,22 +1131,36 @@ mod tests {
         assert_eq!(
             p(&["-list", "-dest"]).unwrap_err(),
             ParseStop::Exception(
-                "java.lang.ArrayIndexOutOfBoundsException: Index 2 out of bounds for length 2".into()
+                "java.lang.ArrayIndexOutOfBoundsException: Index 2 out of bounds for length 2"
+                    .into()
             )
         );
         assert_eq!(
             p(&["-genkeypair", "-keysize", "abc"]).unwrap_err(),
-            ParseStop::Exception("java.lang.NumberFormatException: For input string: \"abc\"".into())
+            ParseStop::Exception(
+                "java.lang.NumberFormatException: For input string: \"abc\"".into()
+            )
         );
         assert_eq!(p(&[]).unwrap_err(), ParseStop::Usage { lines: vec![], command: None, code: 0 });
-        assert_eq!(p(&["-list", "-help"]).unwrap_err(), ParseStop::Usage { lines: vec![], command: Some(Cmd::List), code: 0 });
+        assert_eq!(
+            p(&["-list", "-help"]).unwrap_err(),
+            ParseStop::Usage { lines: vec![], command: Some(Cmd::List), code: 0 }
+        );
         assert_eq!(
             p(&["-v"]).unwrap_err(),
-            ParseStop::Usage { lines: vec!["Usage error: no command provided".into()], command: None, code: 1 }
+            ParseStop::Usage {
+                lines: vec!["Usage error: no command provided".into()],
+                command: None,
+                code: 1
+            }
         );
         assert_eq!(
             p(&["-list", "stray"]).unwrap_err(),
-            ParseStop::Usage { lines: vec!["Illegal option:  stray".into()], command: Some(Cmd::List), code: 1 }
+            ParseStop::Usage {
+                lines: vec!["Illegal option:  stray".into()],
+                command: Some(Cmd::List),
+                code: 1
+            }
         );
     }
 
@@ -870,7 +1169,9 @@ mod tests {
         let (a, _) = p(&["-list", "-v", "-V"]).unwrap();
         assert_eq!(
             a.warnings,
-            vec!["The -v option is specified multiple times. All except the last one will be ignored."]
+            vec![
+                "The -v option is specified multiple times. All except the last one will be ignored."
+            ]
         );
     }
 }

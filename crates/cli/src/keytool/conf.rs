@@ -14,7 +14,12 @@ use std::collections::HashMap;
 ///
 /// # Errors
 /// The exception text keytool prints (`java.io.FileNotFoundException: ...`).
-pub(crate) fn expand_args(file: &str, command: &str, alt: Option<&str>, args: &[String]) -> Result<Vec<String>, String> {
+pub(crate) fn expand_args(
+    file: &str,
+    command: &str,
+    alt: Option<&str>,
+    args: &[String],
+) -> Result<Vec<String>, String> {
     let bytes = std::fs::read(file).map_err(|e| {
         let reason = match e.kind() {
             std::io::ErrorKind::NotFound => "No such file or directory".to_owned(),
@@ -32,7 +37,9 @@ pub(crate) fn expand_args(file: &str, command: &str, alt: Option<&str>, args: &[
     let s1 = props.get(&format!("keytool.{}", &command[1..]));
     let s2 = alt.and_then(|a| props.get(&format!("keytool.{}", &a[1..])));
     if let (Some(_), Some(_), Some(a)) = (s1, s2, alt) {
-        return Err(format!("java.io.IOException: Cannot have both {command} and {a} as pre-configured options"));
+        return Err(format!(
+            "java.io.IOException: Cannot have both {command} and {a} as pre-configured options"
+        ));
     }
     if let Some(s) = s1.or(s2) {
         parse_args_line(&mut result, s)?;
@@ -173,7 +180,11 @@ fn parse_args_line(list: &mut Vec<String>, s: &str) -> Result<(), String> {
             }
             i += 1;
         } else {
-            while i < chars.len() && u32::from(chars[i]) > 0x20 && chars[i] != '"' && chars[i] != '\'' {
+            while i < chars.len()
+                && u32::from(chars[i]) > 0x20
+                && chars[i] != '"'
+                && chars[i] != '\''
+            {
                 token.push(chars[i]);
                 i += 1;
             }

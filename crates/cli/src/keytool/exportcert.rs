@@ -16,11 +16,19 @@ impl Tool {
         let alias = self.a.alias.clone().unwrap_or_else(|| "mykey".to_owned());
         let cert = {
             let ks = self.keystore.as_ref().ok_or_else(|| exception("no keystore"))?;
-            let entry = ks.get(&alias).ok_or_else(|| exception(messages::alias_does_not_exist(&alias)))?;
-            entry.certificate().cloned().ok_or_else(|| exception(messages::alias_has_no_certificate(&alias)))?
+            let entry =
+                ks.get(&alias).ok_or_else(|| exception(messages::alias_does_not_exist(&alias)))?;
+            entry
+                .certificate()
+                .cloned()
+                .ok_or_else(|| exception(messages::alias_has_no_certificate(&alias)))?
         };
         let parsed = list::parse_cert(self, &cert)?;
-        let bytes = if self.a.rfc { x509_text::rfc_pem(cert.der()).into_bytes() } else { cert.der().to_vec() };
+        let bytes = if self.a.rfc {
+            x509_text::rfc_pem(cert.der()).into_bytes()
+        } else {
+            cert.der().to_vec()
+        };
         match self.a.file.clone() {
             Some(file) => {
                 crate::common::fsutil::write_atomic(std::path::Path::new(&file), &bytes, None)

@@ -23,7 +23,13 @@ pub(crate) fn usage(command: Option<Cmd>) -> String {
         return out;
     };
     let spec = cmd.spec();
-    out.push_str(&format!("keytool {}{}\n\n{}\n\n{}\n\n", spec.name, messages::OPTION_SUFFIX, spec.description, messages::OPTIONS));
+    out.push_str(&format!(
+        "keytool {}{}\n\n{}\n\n{}\n\n",
+        spec.name,
+        messages::OPTION_SUFFIX,
+        spec.description,
+        messages::OPTIONS
+    ));
     let rows: Vec<(String, &str)> = spec
         .options
         .iter()
@@ -36,7 +42,8 @@ pub(crate) fn usage(command: Option<Cmd>) -> String {
             (left, s.description)
         })
         .collect();
-    let width = rows.iter().flat_map(|(l, _)| l.split('\n')).map(|l| l.chars().count()).max().unwrap_or(0);
+    let width =
+        rows.iter().flat_map(|(l, _)| l.split('\n')).map(|l| l.chars().count()).max().unwrap_or(0);
     for (left, right) in &rows {
         for (i, (l, r)) in left.split('\n').zip(right.split('\n')).enumerate() {
             let pad = width - l.chars().count();

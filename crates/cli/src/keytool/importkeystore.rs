@@ -30,7 +30,9 @@ fn unrecover(e: &signkit_keystore::Error) -> Fail {
 /// `ks.getEntry(alias, new PasswordProtection(password))`.
 fn get_entry(entry: &Entry, password: &Password) -> Result<Recovered, signkit_keystore::Error> {
     Ok(match &entry.kind {
-        EntryKind::PrivateKey { key, chain } => Recovered::Private { pkcs8: key.unseal(password)?, chain: chain.clone() },
+        EntryKind::PrivateKey { key, chain } => {
+            Recovered::Private { pkcs8: key.unseal(password)?, chain: chain.clone() }
+        }
         EntryKind::SecretKey { key } => {
             let m = key.unseal_secret(password)?;
             Recovered::Secret { algorithm: m.algorithm, key: m.key }
@@ -55,9 +57,12 @@ impl Tool {
             for n in 1u32.. {
                 let name = if n == 1 { format!("{base}.old") } else { format!("{base}.old{n}") };
                 if !std::path::Path::new(&name).exists() {
-                    let bytes = std::fs::read(&base).map_err(|e| crate::keytool::file_not_found(&base, &e))?;
+                    let bytes = std::fs::read(&base)
+                        .map_err(|e| crate::keytool::file_not_found(&base, &e))?;
                     crate::common::fsutil::write_atomic(std::path::Path::new(&name), &bytes, None)
-                        .map_err(|e| Fail::Java(format!("java.nio.file.FileSystemException: {name}: {e}")))?;
+                        .map_err(|e| {
+                            Fail::Java(format!("java.nio.file.FileSystemException: {name}: {e}"))
+                        })?;
                     self.inplace_backup = Some(name);
                     break;
                 }
@@ -91,7 +96,11 @@ impl Tool {
 
     /// `recoverEntry(srckeystore, alias, srcstorePass, srckeyPass)`.
     fn recover_entry(&mut self, src: &Loaded, alias: &str) -> Res<(Recovered, Option<Password>)> {
-        let entry = src.ks.get(alias).cloned().ok_or_else(|| exception(messages::alias_does_not_exist(alias)))?;
+        let entry = src
+            .ks
+            .get(alias)
+            .cloned()
+            .ok_or_else(|| exception(messages::alias_does_not_exist(alias)))?;
         // Step 1: without a password (trusted certificates).
         if let EntryKind::TrustedCert { cert } = &entry.kind {
             return Ok((Recovered::Trusted { cert: cert.clone() }, None));
@@ -105,7 +114,9 @@ impl Tool {
         if let Some(pstore) = &self.src_store_pass {
             match get_entry(&entry, pstore) {
                 Ok(r) => return Ok((r, Some(pstore.duplicate()))),
-                Err(e) if src.type_name.eq_ignore_ascii_case("PKCS12") => return Err(unrecover(&e)),
+                Err(e) if src.type_name.eq_ignore_ascii_case("PKCS12") => {
+                    return Err(unrecover(&e));
+                }
                 Err(_) => {}
             }
         }
@@ -119,7 +130,10 @@ impl Tool {
     fn import_single(&mut self, src: &Loaded, alias: &str) -> Res<Outcome> {
         // `None` is Java's null: an answer at end of input.
         let mut new_alias = Some(self.a.dest.clone().unwrap_or_else(|| alias.to_owned()));
-        let exists = self.keystore.as_ref().is_some_and(|k| new_alias.as_deref().is_some_and(|a| k.contains_alias(a)));
+        let exists = self
+            .keystore
+            .as_ref()
+            .is_some_and(|k| new_alias.as_deref().is_some_and(|a| k.contains_alias(a)));
         if exists {
             if self.a.noprompt {
                 self.con.errln(&messages::overwriting_alias(alias));
@@ -154,16 +168,22 @@ impl Tool {
         }
         // JDK compat: KeyStore.setEntry refuses a null alias.
         let Some(new_alias) = new_alias else {
-            return Err(Fail::Java("java.lang.NullPointerException: invalid null input".to_owned()));
+            return Err(Fail::Java(
+                "java.lang.NullPointerException: invalid null input".to_owned(),
+            ));
         };
         match self.set_entry(&new_alias, recovered, new_pass.as_ref()) {
             Ok(()) => {}
             Err(kse) => {
-                self.con.errln(&messages::problem_importing(alias, &format!("java.security.KeyStoreException: {kse}")));
+                self.con.errln(&messages::problem_importing(
+                    alias,
+                    &format!("java.security.KeyStoreException: {kse}"),
+                ));
                 return Ok(Outcome::Failed);
             }
         }
-        if dest_is_pkcs12 && !self.passwordless && new_pass.is_some() && new_pass != self.store_pass {
+        if dest_is_pkcs12 && !self.passwordless && new_pass.is_some() && new_pass != self.store_pass
+        {
             return Err(exception(messages::PKCS12_DIFFERENT_KEYPASS));
         }
         Ok(Outcome::Imported)
@@ -171,7 +191,12 @@ impl Tool {
 
     /// `KeyStore.setEntry(alias, entry, protParam)`; `Err` carries the
     /// `KeyStoreException` message.
-    fn set_entry(&mut self, alias: &str, entry: Recovered, pass: Option<&Password>) -> Result<(), String> {
+    fn set_entry(
+        &mut self,
+        alias: &str,
+        entry: Recovered,
+        pass: Option<&Password>,
+    ) -> Result<(), String> {
         let now = self.now;
         let Some(ks) = self.keystore.as_mut() else { return Err("Uninitialized keystore".into()) };
         let format = ks.store_type();
@@ -186,7 +211,12 @@ impl Tool {
                 let Some(p) = pass else {
                     return Err("non-null password required to create PrivateKeyEntry".into());
                 };
-                Entry::private_key(alias, now, ProtectedKey::new_private(pkcs8, p.duplicate()), chain)
+                Entry::private_key(
+                    alias,
+                    now,
+                    ProtectedKey::new_private(pkcs8, p.duplicate()),
+                    chain,
+                )
             }
             Recovered::Secret { algorithm, key } => {
                 let Some(p) = pass else {
@@ -195,7 +225,11 @@ impl Tool {
                 if format == StoreType::Jks {
                     return Err("Cannot store non-PrivateKeys".into());
                 }
-                Entry::secret_key(alias, now, ProtectedKey::new_secret(algorithm, key, p.duplicate()))
+                Entry::secret_key(
+                    alias,
+                    now,
+                    ProtectedKey::new_secret(algorithm, key, p.duplicate()),
+                )
             }
         };
         insert(ks, new);

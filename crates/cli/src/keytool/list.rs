@@ -57,7 +57,11 @@ impl Tool {
             (self.storetype.clone().unwrap_or_default(), ks.len(), aliases)
         };
         self.con.outln(&format!("{}{type_name}", messages::KEYSTORE_TYPE));
-        self.con.outln(&format!("{}{}", messages::KEYSTORE_PROVIDER, store::provider_of(&type_name)));
+        self.con.outln(&format!(
+            "{}{}",
+            messages::KEYSTORE_PROVIDER,
+            store::provider_of(&type_name)
+        ));
         self.con.outln("");
         self.con.outln(&messages::keystore_contains(size));
         self.con.outln("");
@@ -86,7 +90,10 @@ impl Tool {
     pub(crate) fn do_print_entry(&mut self, label: &str, alias: &str) -> Res<()> {
         let (entry, legacy): (Entry, bool) = {
             let ks = self.keystore.as_ref().ok_or_else(|| exception("no keystore"))?;
-            let e = ks.get(alias).cloned().ok_or_else(|| exception(messages::alias_does_not_exist(alias)))?;
+            let e = ks
+                .get(alias)
+                .cloned()
+                .ok_or_else(|| exception(messages::alias_does_not_exist(alias)))?;
             (e, ks.store_type() != StoreType::Pkcs12)
         };
         // JDK compat: JKS and JCEKS use KeyStoreSpi.engineEntryInstanceOf,
@@ -117,9 +124,14 @@ impl Tool {
                     self.con.outln(&format!("{}0", messages::CERTIFICATE_CHAIN_LENGTH));
                     return Ok(());
                 }
-                let certs: Vec<X509Cert> = chain.iter().map(|c| parse_cert(self, c)).collect::<Res<_>>()?;
+                let certs: Vec<X509Cert> =
+                    chain.iter().map(|c| parse_cert(self, c)).collect::<Res<_>>()?;
                 if long {
-                    self.con.outln(&format!("{}{}", messages::CERTIFICATE_CHAIN_LENGTH, chain.len()));
+                    self.con.outln(&format!(
+                        "{}{}",
+                        messages::CERTIFICATE_CHAIN_LENGTH,
+                        chain.len()
+                    ));
                     for (i, cert) in certs.iter().enumerate() {
                         self.con.outln(&messages::certificate_i(i + 1));
                         if self.a.verbose {
@@ -130,11 +142,18 @@ impl Tool {
                         self.check_weak(label, cert, cert.chain_variant(i));
                     }
                 } else {
-                    let fp = x509_text::fingerprint(&certs[0].der, signkit_crypto::DigestAlgorithm::Sha256);
+                    let fp = x509_text::fingerprint(
+                        &certs[0].der,
+                        signkit_crypto::DigestAlgorithm::Sha256,
+                    );
                     self.con.outln(&format!("{}{fp}", messages::CERTIFICATE_FINGERPRINT_SHA256));
                     let n = certs.len();
                     for (i, cert) in certs.iter().enumerate() {
-                        self.check_weak(&messages::one_in_many(label, i, n), cert, cert.chain_variant(i));
+                        self.check_weak(
+                            &messages::one_in_many(label, i, n),
+                            cert,
+                            cert.chain_variant(i),
+                        );
                     }
                 }
             }
@@ -149,7 +168,8 @@ impl Tool {
                     self.dump_cert(&cert.der);
                 } else {
                     self.con.outln("trustedCertEntry, ");
-                    let fp = x509_text::fingerprint(&cert.der, signkit_crypto::DigestAlgorithm::Sha256);
+                    let fp =
+                        x509_text::fingerprint(&cert.der, signkit_crypto::DigestAlgorithm::Sha256);
                     self.con.outln(&format!("{}{fp}", messages::CERTIFICATE_FINGERPRINT_SHA256));
                 }
                 let variant = cert.print_variant();

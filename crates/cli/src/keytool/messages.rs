@@ -26,7 +26,8 @@ pub(crate) const USE_COMMAND_HELP: &str = "Use \"keytool -command_name --help\" 
 /// `Must.not.specify.both.v.and.rfc.with.list.command`
 pub(crate) const V_AND_RFC: &str = "Must not specify both -v and -rfc with 'list' command";
 /// `warning.cacerts.option`
-pub(crate) const WARNING_CACERTS_OPTION: &str = "Warning: use -cacerts option to access cacerts keystore";
+pub(crate) const WARNING_CACERTS_OPTION: &str =
+    "Warning: use -cacerts option to access cacerts keystore";
 
 /// `Command.option.flag.needs.an.argument.`
 pub(crate) fn needs_argument(flag: &str) -> String {
@@ -35,7 +36,9 @@ pub(crate) fn needs_argument(flag: &str) -> String {
 
 /// `option.1.set.twice`
 pub(crate) fn option_set_twice(flag: &str) -> String {
-    format!("The {flag} option is specified multiple times. All except the last one will be ignored.")
+    format!(
+        "The {flag} option is specified multiple times. All except the last one will be ignored."
+    )
 }
 
 /// `multiple.commands.1.2`
@@ -67,7 +70,8 @@ pub(crate) fn provider_class_not_found(name: &str) -> String {
 /// `New.password.must.be.at.least.6.characters`
 pub(crate) const NEW_PASSWORD_TOO_SHORT: &str = "New password must be at least 6 characters";
 /// `Keystore.password.must.be.at.least.6.characters`
-pub(crate) const KEYSTORE_PASSWORD_TOO_SHORT: &str = "Keystore password must be at least 6 characters";
+pub(crate) const KEYSTORE_PASSWORD_TOO_SHORT: &str =
+    "Keystore password must be at least 6 characters";
 /// `Keystore.file.exists.but.is.empty.`
 pub(crate) const KEYSTORE_FILE_EMPTY: &str = "Keystore file exists, but is empty: ";
 /// `Keystore.file.does.not.exist.`
@@ -89,10 +93,10 @@ pub(crate) const FAILED_TO_PARSE_INPUT: &str = "Failed to parse input";
 /// `Empty.input`
 pub(crate) const EMPTY_INPUT: &str = "Empty input";
 /// `if.alias.not.specified.destalias.and.srckeypass.must.not.be.specified`
-pub(crate) const ALIAS_NOT_SPECIFIED: &str = "if alias not specified, destalias and srckeypass must not be specified";
+pub(crate) const ALIAS_NOT_SPECIFIED: &str =
+    "if alias not specified, destalias and srckeypass must not be specified";
 /// `The.destination.pkcs12.keystore.has.different.storepass.and.keypass.Please.retry.with.destkeypass.specified.`
-pub(crate) const PKCS12_DIFFERENT_KEYPASS: &str =
-    "The destination pkcs12 keystore has different storepass and keypass. Please retry with -destkeypass specified.";
+pub(crate) const PKCS12_DIFFERENT_KEYPASS: &str = "The destination pkcs12 keystore has different storepass and keypass. Please retry with -destkeypass specified.";
 /// `Too.many.retries.program.terminated`
 pub(crate) const TOO_MANY_RETRIES: &str = "Too many retries, program terminated";
 
@@ -124,7 +128,8 @@ pub(crate) fn pkcs12_keypass_ignored(option: &str) -> String {
     )
 }
 /// `.WARNING.WARNING.WARNING.`
-pub(crate) const WARNING_BANNER: &str = "*****************  WARNING WARNING WARNING  *****************";
+pub(crate) const WARNING_BANNER: &str =
+    "*****************  WARNING WARNING WARNING  *****************";
 /// `.The.integrity.of.the.information.stored.in.your.keystore.`
 pub(crate) const INTEGRITY_NOT_VERIFIED: &str = "* The integrity of the information stored in your keystore  *\n* has NOT been verified!  In order to verify its integrity, *\n* you must provide your keystore password.                  *";
 /// `.The.integrity.of.the.information.stored.in.the.srckeystore.`
@@ -150,7 +155,8 @@ pub(crate) fn existing_entry_overwrite(alias: &str) -> String {
     format!("Existing entry alias {alias} exists, overwrite? [no]:  ")
 }
 /// `Enter.new.alias.name.RETURN.to.cancel.import.for.this.entry.`
-pub(crate) const ENTER_NEW_ALIAS: &str = "Enter new alias name\t(RETURN to cancel import for this entry):  ";
+pub(crate) const ENTER_NEW_ALIAS: &str =
+    "Enter new alias name\t(RETURN to cancel import for this entry):  ";
 /// `Entry.for.alias.alias.not.imported.`
 pub(crate) fn entry_not_imported(alias: &str) -> String {
     format!("Entry for alias {alias} not imported.")
@@ -161,7 +167,9 @@ pub(crate) fn entry_imported(alias: &str) -> String {
 }
 /// `Problem.importing.entry.for.alias.alias.exception.Entry.for.alias.alias.not.imported.`
 pub(crate) fn problem_importing(alias: &str, exception: &str) -> String {
-    format!("Problem importing entry for alias {alias}: {exception}.\nEntry for alias {alias} not imported.")
+    format!(
+        "Problem importing entry for alias {alias}: {exception}.\nEntry for alias {alias} not imported."
+    )
 }
 /// The question doImportKeyStoreAll asks after a failed entry (not localized in the JDK).
 pub(crate) const QUIT_IMPORT: &str = "Do you want to quit the import process? [no]:  ";
@@ -185,8 +193,15 @@ pub(crate) fn jks_storetype_warning(kind: &str, file: &str) -> String {
     )
 }
 /// `migrate.keystore.warning`
-pub(crate) fn migrate_keystore_warning(src: &str, src_type: &str, backup: &str, new_type: &str) -> String {
-    format!("Migrated \"{src}\" to {new_type}. The {src_type} keystore is backed up as \"{backup}\".")
+pub(crate) fn migrate_keystore_warning(
+    src: &str,
+    src_type: &str,
+    backup: &str,
+    new_type: &str,
+) -> String {
+    format!(
+        "Migrated \"{src}\" to {new_type}. The {src_type} keystore is backed up as \"{backup}\"."
+    )
 }
 /// `backup.keystore.warning`
 pub(crate) fn backup_keystore_warning(src: &str, backup: &str) -> String {

@@ -3,20 +3,18 @@
 
 use std::io::Read as _;
 
-use crate::keytool::{Res, Tool, exception, file_not_found, java, messages};
+use crate::keytool::{Res, Tool, exception, file_not_found, messages};
 use crate::x509_text::{self, X509Cert};
 
 impl Tool {
     /// `doPrintCert`.
     pub(crate) fn do_print_cert(&mut self) -> Res<()> {
-        if self.a.jar_file.is_some() || self.a.ssl_server.is_some() {
-            let what = if self.a.jar_file.is_some() { "-printcert -jarfile" } else { "-printcert -sslserver" };
-            return Err(java("java.lang.UnsupportedOperationException", messages::unsupported_command(what)));
-        }
         let data = match self.a.file.clone() {
             Some(f) => {
                 if std::path::Path::new(&f).is_dir() {
-                    return Err(crate::keytool::Fail::Java(format!("java.io.FileNotFoundException: {f} (Is a directory)")));
+                    return Err(crate::keytool::Fail::Java(format!(
+                        "java.io.FileNotFoundException: {f} (Is a directory)"
+                    )));
                 }
                 std::fs::read(&f).map_err(|e| file_not_found(&f, &e))?
             }
@@ -34,7 +32,8 @@ impl Tool {
 
     /// `printCertFromStream`.
     fn print_certs_from(&mut self, data: &[u8]) -> Res<()> {
-        let blocks = x509_text::split_certificates(data).map_err(|_| exception(messages::FAILED_TO_PARSE_INPUT))?;
+        let blocks = x509_text::split_certificates(data)
+            .map_err(|_| exception(messages::FAILED_TO_PARSE_INPUT))?;
         let certs: Vec<X509Cert> = blocks
             .iter()
             .map(|b| X509Cert::parse(b, &self.tz))

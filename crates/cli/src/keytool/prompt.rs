@@ -47,7 +47,9 @@ fn read_buffered_line() -> std::io::Result<Option<String>> {
     Ok(Some(match charset {
         crate::jdk_io::Charset::Utf8 => String::from_utf8_lossy(line).into_owned(),
         crate::jdk_io::Charset::Latin1 => line.iter().map(|&b| char::from(b)).collect(),
-        crate::jdk_io::Charset::Ascii => line.iter().map(|&b| if b < 0x80 { char::from(b) } else { '\u{fffd}' }).collect(),
+        crate::jdk_io::Charset::Ascii => {
+            line.iter().map(|&b| if b < 0x80 { char::from(b) } else { '\u{fffd}' }).collect()
+        }
     }))
 }
 
@@ -77,7 +79,9 @@ impl Tool {
             let reply = self.input_string(prompt)?;
             match reply.as_deref() {
                 None => return Ok(false),
-                Some(r) if collator_eq(r, "") || collator_eq(r, "n") || collator_eq(r, "no") => return Ok(false),
+                Some(r) if collator_eq(r, "") || collator_eq(r, "n") || collator_eq(r, "no") => {
+                    return Ok(false);
+                }
                 Some(r) if collator_eq(r, "y") || collator_eq(r, "yes") => return Ok(true),
                 Some(_) => self.con.errln(messages::WRONG_ANSWER),
             }

@@ -32,7 +32,11 @@ pub(crate) fn keystore_error(e: &signkit_keystore::Error) -> Fail {
 /// The JDK's message for a store that did not load: as [`keystore_error`],
 /// except that signkit's own explanation of a BouncyCastle store (which
 /// the JDK cannot read either) is replaced by what the JDK says.
-pub(crate) fn decode_error(e: &signkit_keystore::Error, bytes: &[u8], requested: Option<StoreType>) -> Fail {
+pub(crate) fn decode_error(
+    e: &signkit_keystore::Error,
+    bytes: &[u8],
+    requested: Option<StoreType>,
+) -> Fail {
     if !matches!(e, signkit_keystore::Error::UnsupportedStoreFormat { .. }) {
         return keystore_error(e);
     }
@@ -43,14 +47,21 @@ pub(crate) fn decode_error(e: &signkit_keystore::Error, bytes: &[u8], requested:
         ),
         Some(StoreType::Pkcs12) => java(
             "java.io.IOException",
-            format!("toDerInputStream rejects tag type {}", der::java_byte(bytes.first().copied().unwrap_or(0))),
+            format!(
+                "toDerInputStream rejects tag type {}",
+                der::java_byte(bytes.first().copied().unwrap_or(0))
+            ),
         ),
         Some(_) => java("java.io.IOException", "Invalid keystore format"),
     }
 }
 
 /// Decodes a store, with the JDK's error texts.
-pub(crate) fn decode(bytes: &[u8], pass: Option<&Password>, requested: Option<StoreType>) -> Res<Keystore> {
+pub(crate) fn decode(
+    bytes: &[u8],
+    pass: Option<&Password>,
+    requested: Option<StoreType>,
+) -> Res<Keystore> {
     signkit_keystore::decode(bytes, pass, requested).map_err(|e| decode_error(&e, bytes, requested))
 }
 
@@ -151,7 +162,8 @@ impl Tool {
     /// `inplaceImportCheck()`.
     pub(crate) fn inplace_import_check(&mut self) -> Res<bool> {
         let src_type = self.a.src_storetype.as_deref();
-        if src_type.is_some_and(|t| t.eq_ignore_ascii_case("PKCS11")) || is_windows_store(src_type) {
+        if src_type.is_some_and(|t| t.eq_ignore_ascii_case("PKCS11")) || is_windows_store(src_type)
+        {
             return Ok(false);
         }
         let Some(src) = self.a.src_keystore.clone() else {
@@ -172,17 +184,24 @@ impl Tool {
     /// `loadSourceKeyStore()`.
     pub(crate) fn load_source_keystore(&mut self) -> Res<Loaded> {
         let src_type = self.a.src_storetype.clone();
-        if src_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("PKCS11")) || is_windows_store(src_type.as_deref()) {
+        if src_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("PKCS11"))
+            || is_windows_store(src_type.as_deref())
+        {
             let t = src_type.unwrap_or_default();
             if self.a.src_keystore.as_deref() != Some("NONE") {
-                return Err(Fail::Usage(vec![format!("-keystore must be NONE if -storetype is {t}"), String::new()]));
+                return Err(Fail::Usage(vec![
+                    format!("-keystore must be NONE if -storetype is {t}"),
+                    String::new(),
+                ]));
             }
             return Err(java("java.security.KeyStoreException", format!("{t} not found")));
         }
         let path = self.a.src_keystore.clone().unwrap_or_default();
         let bytes = std::fs::read(&path).map_err(|e| crate::keytool::file_not_found(&path, &e))?;
         if Path::new(&path).is_dir() {
-            return Err(Fail::Java(format!("java.io.FileNotFoundException: {path} (Is a directory)")));
+            return Err(Fail::Java(format!(
+                "java.io.FileNotFoundException: {path} (Is a directory)"
+            )));
         }
         let mut passwordless = false;
         let (explicit, type_name) = match (&src_type, &self.a.src_provider_name) {
@@ -230,7 +249,11 @@ impl Tool {
         let mut bytes = None;
         if related && !self.null_stream && !self.inplace {
             if file_len(&self.ksfname) == Some(0) {
-                return Err(exception(format!("{}{}", messages::KEYSTORE_FILE_EMPTY, self.ksfname)));
+                return Err(exception(format!(
+                    "{}{}",
+                    messages::KEYSTORE_FILE_EMPTY,
+                    self.ksfname
+                )));
             }
             bytes = read_store_file(&self.ksfname);
             if bytes.is_none()
@@ -246,7 +269,11 @@ impl Tool {
                         | Cmd::PrintCert
                 )
             {
-                return Err(exception(format!("{}{}", messages::KEYSTORE_FILE_MISSING, self.ksfname)));
+                return Err(exception(format!(
+                    "{}{}",
+                    messages::KEYSTORE_FILE_MISSING,
+                    self.ksfname
+                )));
             }
         }
         self.ks_stream = bytes.is_some();
@@ -274,7 +301,10 @@ impl Tool {
             if let Some(p) = &self.a.provider_name
                 && !crate::keytool::JDK_PROVIDERS.iter().any(|(n, _)| n == p)
             {
-                return Err(java("java.security.NoSuchProviderException", format!("no such provider: {p}")));
+                return Err(java(
+                    "java.security.NoSuchProviderException",
+                    format!("no such provider: {p}"),
+                ));
             }
             let ks = match bytes.as_deref() {
                 Some(b) if !self.inplace && !self.null_stream => {
@@ -292,12 +322,19 @@ impl Tool {
     pub(crate) fn ask_store_password(&mut self, command: Cmd) -> Res<()> {
         let related = command != Cmd::PrintCertReq && command != Cmd::ShowInfo;
         if self.store_pass.is_some() {
-            if !self.null_stream && !self.ks_stream && self.store_pass.as_ref().is_some_and(|p| p.java_len() < 6) {
+            if !self.null_stream
+                && !self.ks_stream
+                && self.store_pass.as_ref().is_some_and(|p| p.java_len() < 6)
+            {
                 return Err(exception(messages::KEYSTORE_PASSWORD_TOO_SHORT));
             }
             return Ok(());
         }
-        if !self.a.protected && !is_windows_store(self.storetype.as_deref()) && related && !self.passwordless {
+        if !self.a.protected
+            && !is_windows_store(self.storetype.as_deref())
+            && related
+            && !self.passwordless
+        {
             if matches!(
                 command,
                 Cmd::CertReq
@@ -376,11 +413,15 @@ impl Tool {
         let pass = self.store_pass.as_ref().map_or_else(Password::empty, Password::duplicate);
         let mut options = EncodeOptions::new(self.now);
         options.pkcs12 = ks.pkcs12_resave_options(options.pkcs12);
-        let bytes = signkit_keystore::encode(ks, &pass, &mut crate::common::runtime::rng(), &options)
-            .map_err(|e| keystore_error(&e))?;
-        let path = Path::new(&self.ksfname);
-        let mode = existing_mode(path);
-        fsutil::write_atomic(path, &bytes, mode).map_err(|e| crate::keytool::file_not_found(&self.ksfname, &e))
+        let bytes =
+            signkit_keystore::encode(ks, &pass, &mut crate::common::runtime::rng(), &options)
+                .map_err(|e| keystore_error(&e))?;
+        // The JDK writes through a symbolic link; replace its target, not the link.
+        let path =
+            std::fs::canonicalize(&self.ksfname).unwrap_or_else(|_| PathBuf::from(&self.ksfname));
+        let mode = existing_mode(&path);
+        fsutil::write_atomic(&path, &bytes, mode)
+            .map_err(|e| crate::keytool::file_not_found(&self.ksfname, &e))
     }
 
     /// The JKS/JCEKS format warning and the in-place migration message at the
@@ -398,9 +439,13 @@ impl Tool {
                 Ok(ks) => {
                     real_type = ks.store_type().jdk_name().to_owned();
                     let legacy = matches!(ks.store_type(), StoreType::Jks | StoreType::Jceks);
-                    let all_certs = ks.entries().iter().all(|e| matches!(e.kind, EntryKind::TrustedCert { .. }));
+                    let all_certs = ks
+                        .entries()
+                        .iter()
+                        .all(|e| matches!(e.kind, EntryKind::TrustedCert { .. }));
                     if legacy && !all_certs {
-                        self.warnings.push(messages::jks_storetype_warning(&real_type, &self.ksfname));
+                        self.warnings
+                            .push(messages::jks_storetype_warning(&real_type, &self.ksfname));
                     }
                 }
                 // Probing not supported: not a JKS or JCEKS then.

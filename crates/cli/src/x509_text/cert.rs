@@ -126,7 +126,9 @@ impl X509Cert {
         }
         let validity = t.read()?;
         if validity.tag != tag::SEQUENCE {
-            return Err(JavaException::io("Invalid encoded CertificateValidity, starting sequence tag missing."));
+            return Err(JavaException::io(
+                "Invalid encoded CertificateValidity, starting sequence tag missing.",
+            ));
         }
         let mut vr = validity.reader();
         let nb = vr.read()?;
@@ -182,7 +184,10 @@ impl X509Cert {
             }
         }
         if inner_name != sig_alg_name || inner_params != outer_params {
-            return Err(JavaException::new("java.security.cert.CertificateException", "Signature algorithm mismatch"));
+            return Err(JavaException::new(
+                "java.security.cert.CertificateException",
+                "Signature algorithm mismatch",
+            ));
         }
         Ok(Self {
             der: der_bytes.to_vec(),

@@ -231,7 +231,10 @@ impl<'a> Value<'a> {
     /// Not an OID, or a malformed one.
     pub fn oid(&self) -> Result<String> {
         if self.tag != tag::OID {
-            return Err(JavaException::io(format!("DerValue.getOID, not an OID {}", java_byte(self.tag))));
+            return Err(JavaException::io(format!(
+                "DerValue.getOID, not an OID {}",
+                java_byte(self.tag)
+            )));
         }
         crate::x509_text::oid::decode(self.content)
     }
@@ -333,7 +336,9 @@ impl<'a> Value<'a> {
             return Err(JavaException::io("Invalid number of padding bits"));
         }
         let total = data.len() * 8;
-        let bits = total.checked_sub(usize::from(pad)).ok_or_else(|| JavaException::io("Not enough bytes in BitString"))?;
+        let bits = total
+            .checked_sub(usize::from(pad))
+            .ok_or_else(|| JavaException::io("Not enough bytes in BitString"))?;
         Ok((0..bits).map(|i| data[i / 8] & (0x80 >> (i % 8)) != 0).collect())
     }
 
@@ -371,9 +376,11 @@ pub fn decode_string(tag: u8, content: &[u8]) -> Option<String> {
         }
         tag::T61_STRING => content.iter().map(|&b| char::from(b)).collect(),
         tag::BMP_STRING => {
-            let mut units: Vec<u16> = content.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            let mut units: Vec<u16> =
+                content.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
             let odd = content.len() % 2 == 1;
-            let mut s: String = char::decode_utf16(units.drain(..)).map(|r| r.unwrap_or('\u{fffd}')).collect();
+            let mut s: String =
+                char::decode_utf16(units.drain(..)).map(|r| r.unwrap_or('\u{fffd}')).collect();
             if odd {
                 s.push('\u{fffd}');
             }
@@ -382,7 +389,10 @@ pub fn decode_string(tag: u8, content: &[u8]) -> Option<String> {
         tag::UNIVERSAL_STRING => {
             let mut s: String = content
                 .chunks_exact(4)
-                .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])).unwrap_or('\u{fffd}'))
+                .map(|c| {
+                    char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+                        .unwrap_or('\u{fffd}')
+                })
                 .collect();
             if !content.len().is_multiple_of(4) {
                 s.push('\u{fffd}');
@@ -469,11 +479,7 @@ pub fn big_integer_to_string(bytes: &[u8], radix: u32) -> String {
             out.push(char::from_digit(rem, 10).unwrap_or('0'));
             cur = next;
         }
-        if out.is_empty() {
-            "0".to_owned()
-        } else {
-            out.iter().rev().collect()
-        }
+        if out.is_empty() { "0".to_owned() } else { out.iter().rev().collect() }
     };
     if negative && digits != "0" { format!("-{digits}") } else { digits }
 }
@@ -516,8 +522,14 @@ mod tests {
     #[test]
     fn lengths() {
         assert_eq!(parse_one(&[0x04, 0x81, 0x01, 0xaa]).unwrap().content, &[0xaa]);
-        assert_eq!(parse_one(&[0x04, 0x02, 0xaa]).unwrap_err().to_string(), "java.io.EOFException: not enough content");
-        assert_eq!(parse_one(&[0x04, 0x00, 0x00]).unwrap_err().to_string(), "java.io.IOException: extra data at the end");
+        assert_eq!(
+            parse_one(&[0x04, 0x02, 0xaa]).unwrap_err().to_string(),
+            "java.io.EOFException: not enough content"
+        );
+        assert_eq!(
+            parse_one(&[0x04, 0x00, 0x00]).unwrap_err().to_string(),
+            "java.io.IOException: extra data at the end"
+        );
         assert!(parse_one(&[0x04, 0x85, 0, 0, 0, 0, 1]).is_err());
     }
 }

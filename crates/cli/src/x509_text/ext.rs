@@ -127,7 +127,8 @@ impl Extensions {
             match parse_known(name, &raw, tz) {
                 Ok(text) => {
                     if name == "BasicConstraints" {
-                        out.basic_constraints = basic_constraints_path_len(&raw.value).unwrap_or(-1);
+                        out.basic_constraints =
+                            basic_constraints_path_len(&raw.value).unwrap_or(-1);
                     }
                     if name == "ExtendedKeyUsage" {
                         out.extended_key_usage = eku_oids(&raw.value).ok();
@@ -136,7 +137,8 @@ impl Extensions {
                 }
                 Err(e) if !raw.critical => {
                     let oid = raw.oid.clone();
-                    let pos = out.unparseable.partition_point(|(k, _, _)| java_cmp(k, &oid).is_lt());
+                    let pos =
+                        out.unparseable.partition_point(|(k, _, _)| java_cmp(k, &oid).is_lt());
                     if out.unparseable.get(pos).is_some_and(|(k, _, _)| *k == oid) {
                         out.unparseable[pos] = (oid, raw, e.to_string());
                     } else {
@@ -218,8 +220,10 @@ fn parse_known(name: &str, raw: &RawExtension, tz: &TimeZone) -> Result<String> 
         "KeyUsage" => format!("{h}{}", key_usage(v)?),
         "ExtendedKeyUsage" => {
             let oids = eku_oids(v)?;
-            let names: Vec<String> =
-                oids.iter().map(|o| oid::std_name(o).map_or_else(|| o.clone(), str::to_owned)).collect();
+            let names: Vec<String> = oids
+                .iter()
+                .map(|o| oid::std_name(o).map_or_else(|| o.clone(), str::to_owned))
+                .collect();
             format!("{h}ExtendedKeyUsages [\n  {}\n]\n", names.join("\n  "))
         }
         "SubjectAlternativeName" | "IssuerAlternativeName" => {
@@ -313,7 +317,9 @@ fn parse_known(name: &str, raw: &RawExtension, tz: &TimeZone) -> Result<String> 
             }
             let val = der::parse_one(v)?;
             if val.tag != tag::INTEGER {
-                return Err(JavaException::io("Invalid encoding of InhibitAnyPolicy: data not integer"));
+                return Err(JavaException::io(
+                    "Invalid encoding of InhibitAnyPolicy: data not integer",
+                ));
             }
             let n = val.int()?;
             if n < -1 {
@@ -345,7 +351,9 @@ fn authority_key_identifier(v: &[u8]) -> Result<String> {
         let opt = r.read()?;
         if opt.is_context(0) && !opt.is_constructed() {
             if id.is_some() {
-                return Err(JavaException::io("Duplicate KeyIdentifier in AuthorityKeyIdentifier."));
+                return Err(JavaException::io(
+                    "Duplicate KeyIdentifier in AuthorityKeyIdentifier.",
+                ));
             }
             id = Some(opt.content.to_vec());
         } else if opt.is_context(1) && opt.is_constructed() {
@@ -528,7 +536,9 @@ fn distribution_point(v: &Value<'_>) -> Result<String> {
         let opt = r.read()?;
         if opt.is_context(0) && opt.is_constructed() {
             if full.is_some() || relative.is_some() {
-                return Err(JavaException::io("Duplicate DistributionPointName in DistributionPoint."));
+                return Err(JavaException::io(
+                    "Duplicate DistributionPointName in DistributionPoint.",
+                ));
             }
             let dp = der::Reader::new(opt.content).read()?;
             if dp.is_context(0) && dp.is_constructed() {
@@ -536,7 +546,9 @@ fn distribution_point(v: &Value<'_>) -> Result<String> {
             } else if dp.is_context(1) && dp.is_constructed() {
                 relative = Some(rdn_to_string(dp.content)?);
             } else {
-                return Err(JavaException::io("Invalid DistributionPointName in DistributionPoint"));
+                return Err(JavaException::io(
+                    "Invalid DistributionPointName in DistributionPoint",
+                ));
             }
         } else if opt.is_context(1) && !opt.is_constructed() {
             if reasons.is_some() {
@@ -553,7 +565,9 @@ fn distribution_point(v: &Value<'_>) -> Result<String> {
         }
     }
     if issuer.is_none() && full.is_none() && relative.is_none() {
-        return Err(JavaException::io("One of fullName, relativeName,  and crlIssuer has to be set"));
+        return Err(JavaException::io(
+            "One of fullName, relativeName,  and crlIssuer has to be set",
+        ));
     }
     let mut s = String::from("DistributionPoint:\n     ");
     if let Some(f) = &full {
@@ -567,8 +581,11 @@ fn distribution_point(v: &Value<'_>) -> Result<String> {
         s.push_str("   ReasonFlags:\n");
         for (i, set) in bits.iter().enumerate() {
             if *set {
-                let label =
-                    if i > 0 && i < REASONS.len() { REASONS[i].to_owned() } else { format!("Unknown reason {i}") };
+                let label = if i > 0 && i < REASONS.len() {
+                    REASONS[i].to_owned()
+                } else {
+                    format!("Unknown reason {i}")
+                };
                 s.push_str(&format!("    {label}\n"));
             }
         }
@@ -623,7 +640,10 @@ fn policy_qualifier(v: &Value<'_>) -> Result<String> {
     let mut r = val.reader();
     let id = r.read()?.oid()?;
     let data = r.rest();
-    Ok(format!("PolicyQualifierInfo: [\n  qualifierID: {id}\n  qualifier: {}\n]", hexdump::encode_buffer(data)))
+    Ok(format!(
+        "PolicyQualifierInfo: [\n  qualifierID: {id}\n  qualifier: {}\n]",
+        hexdump::encode_buffer(data)
+    ))
 }
 
 fn private_key_usage(v: &[u8], tz: &TimeZone) -> Result<String> {
@@ -707,12 +727,16 @@ fn name_constraints(v: &[u8]) -> Result<String> {
         let opt = r.read()?;
         if opt.is_context(0) && opt.is_constructed() {
             if permitted.is_some() {
-                return Err(JavaException::io("Duplicate permitted GeneralSubtrees in NameConstraintsExtension."));
+                return Err(JavaException::io(
+                    "Duplicate permitted GeneralSubtrees in NameConstraintsExtension.",
+                ));
             }
             permitted = Some(general_subtrees(opt.content)?);
         } else if opt.is_context(1) && opt.is_constructed() {
             if excluded.is_some() {
-                return Err(JavaException::io("Duplicate excluded GeneralSubtrees in NameConstraintsExtension."));
+                return Err(JavaException::io(
+                    "Duplicate excluded GeneralSubtrees in NameConstraintsExtension.",
+                ));
             }
             excluded = Some(general_subtrees(opt.content)?);
         } else {
@@ -741,12 +765,16 @@ fn policy_constraints(v: &[u8]) -> Result<String> {
         let next = r.read()?;
         if next.is_context(0) && !next.is_constructed() {
             if require != -1 {
-                return Err(JavaException::io("Duplicate requireExplicitPolicyfound in the PolicyConstraintsExtension"));
+                return Err(JavaException::io(
+                    "Duplicate requireExplicitPolicyfound in the PolicyConstraintsExtension",
+                ));
             }
             require = next.int_any_tag()?;
         } else if next.is_context(1) && !next.is_constructed() {
             if inhibit != -1 {
-                return Err(JavaException::io("Duplicate inhibitPolicyMappingfound in the PolicyConstraintsExtension"));
+                return Err(JavaException::io(
+                    "Duplicate inhibitPolicyMappingfound in the PolicyConstraintsExtension",
+                ));
             }
             inhibit = next.int_any_tag()?;
         } else {

@@ -112,7 +112,11 @@ pub(crate) fn parse_general_name(v: &Value<'_>, name_constraint: bool) -> Result
                 return Err(JavaException::io("Invalid encoding of URI"));
             }
             let name = ia5(v);
-            if name_constraint { check_uri_constraint(&name)? } else { check_uri(&name)? }
+            if name_constraint {
+                check_uri_constraint(&name)?
+            } else {
+                check_uri(&name)?
+            }
             format!("URIName: {name}")
         }
         7 => {
@@ -175,7 +179,8 @@ fn uri_scheme(s: &str) -> Option<&str> {
     let scheme = &s[..colon];
     let mut chars = scheme.chars();
     let first = chars.next()?;
-    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))).then_some(scheme)
+    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .then_some(scheme)
 }
 
 /// `new URIName(String)`: a URI with a scheme whose host, if any, is a DNS
@@ -223,7 +228,9 @@ fn check_uri_constraint(name: &str) -> Result<()> {
         return Err(JavaException::io(format!("invalid URI name constraint:{name}")));
     }
     if uri_scheme(name).is_some() {
-        return Err(JavaException::io(format!("invalid URI name constraint (should not include scheme):{name}")));
+        return Err(JavaException::io(format!(
+            "invalid URI name constraint (should not include scheme):{name}"
+        )));
     }
     let host = name.strip_prefix('.').unwrap_or(name);
     check_dns(host).map_err(|_| JavaException::io(format!("invalid URI name constraint:{name}")))
@@ -249,7 +256,9 @@ fn check_dns(name: &str) -> Result<()> {
             return Err(JavaException::io("DNSName components must begin with a letter or digit"));
         }
         if !chars.all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(JavaException::io("DNSName components must consist of letters, digits, and hyphens"));
+            return Err(JavaException::io(
+                "DNSName components must consist of letters, digits, and hyphens",
+            ));
         }
     }
     Ok(())
@@ -364,7 +373,10 @@ mod tests {
         mapped[11] = 0xff;
         mapped[12..].copy_from_slice(&[1, 2, 3, 4]);
         assert_eq!(ip_address(&mapped).unwrap(), "1.2.3.4");
-        assert_eq!(ip_address(&[192, 168, 0, 0, 255, 255, 0, 0]).unwrap(), "192.168.0.0/255.255.0.0");
+        assert_eq!(
+            ip_address(&[192, 168, 0, 0, 255, 255, 0, 0]).unwrap(),
+            "192.168.0.0/255.255.0.0"
+        );
         let mut c = [0u8; 32];
         c[0] = 0xfe;
         c[1] = 0x80;
@@ -379,7 +391,10 @@ mod tests {
         assert!(check_uri("http://x.y/z").is_ok());
         assert!(check_uri("ldap://crl.example.com/cn=x").is_ok());
         assert!(check_uri("urn:isbn:123").is_ok());
-        assert_eq!(check_uri("no-scheme").unwrap_err().to_string(), "java.io.IOException: URI name must include scheme:no-scheme");
+        assert_eq!(
+            check_uri("no-scheme").unwrap_err().to_string(),
+            "java.io.IOException: URI name must include scheme:no-scheme"
+        );
         assert!(check_uri("http://a b/").is_err());
         assert!(check_uri("http://-bad/").is_err());
     }

@@ -45,8 +45,8 @@ mod tests {
     fn matches_keytool() {
         // From `keytool -list -v` (SubjectKeyIdentifier of a JDK-made key).
         let d = [
-            0x5D, 0x3B, 0xD0, 0xFB, 0x92, 0x72, 0x99, 0x08, 0x5A, 0x41, 0xD1, 0xDA, 0x19, 0x9E, 0xAA, 0x6C, 0xAC, 0x1C,
-            0x8D, 0xCB,
+            0x5D, 0x3B, 0xD0, 0xFB, 0x92, 0x72, 0x99, 0x08, 0x5A, 0x41, 0xD1, 0xDA, 0x19, 0x9E,
+            0xAA, 0x6C, 0xAC, 0x1C, 0x8D, 0xCB,
         ];
         assert_eq!(
             encode_buffer(&d),
@@ -54,6 +54,9 @@ mod tests {
              0010: AC 1C 8D CB                                        ....\n"
         );
         assert_eq!(encode_buffer(&[]), "");
-        assert_eq!(encode_buffer(&[0]), "0000: 00                                                 .\n");
+        assert_eq!(
+            encode_buffer(&[0]),
+            "0000: 00                                                 .\n"
+        );
     }
 }

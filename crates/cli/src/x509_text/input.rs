@@ -18,7 +18,10 @@ pub fn split_certificates(data: &[u8]) -> Result<Vec<Vec<u8>>> {
     }
     let mut pos = 0usize;
     let Some(first) = read_one_block(data, &mut pos)? else {
-        return Err(JavaException::new("java.security.cert.CertificateException", "No certificate data found"));
+        return Err(JavaException::new(
+            "java.security.cert.CertificateException",
+            "No certificate data found",
+        ));
     };
     if let Some(certs) = pkcs7_certificates(&first) {
         return Ok(certs);
@@ -119,7 +122,9 @@ fn check_header_footer(header: &str, footer: &str) -> Result<()> {
     let ht = &header[11..header.len() - 5];
     let ft = &footer[9..footer.len() - 5];
     if ht != ft {
-        return Err(JavaException::io(format!("Header and footer do not match: {header} {footer}")));
+        return Err(JavaException::io(format!(
+            "Header and footer do not match: {header} {footer}"
+        )));
     }
     Ok(())
 }
@@ -176,7 +181,9 @@ fn read_ber(data: &[u8], pos: &mut usize, tag_byte: Option<u8>, depth: u32) -> R
         if count > 4 {
             return Err(JavaException::io("Invalid BER/DER data (too huge?)"));
         }
-        let bytes = data.get(*pos..*pos + count).ok_or_else(|| JavaException::io("Incomplete BER/DER length info"))?;
+        let bytes = data
+            .get(*pos..*pos + count)
+            .ok_or_else(|| JavaException::io("Incomplete BER/DER length info"))?;
         if count == 4 && bytes[0] > 127 {
             return Err(JavaException::io("Invalid BER/DER data (a little huge?)"));
         }
@@ -256,7 +263,9 @@ mod tests {
     fn pem_blocks_with_text_around() {
         let der = [0x30, 0x03, 0x02, 0x01, 0x05];
         let b64 = Base64::encode_string(&der);
-        let text = format!("Bag Attributes\nsome text\n-----BEGIN CERTIFICATE-----\r\n{b64}\r\n-----END CERTIFICATE-----\r\ntrailer\n");
+        let text = format!(
+            "Bag Attributes\nsome text\n-----BEGIN CERTIFICATE-----\r\n{b64}\r\n-----END CERTIFICATE-----\r\ntrailer\n"
+        );
         let certs = split_certificates(text.as_bytes()).unwrap();
         assert_eq!(certs, vec![der.to_vec()]);
         let two = format!("{text}{text}");
@@ -269,7 +278,9 @@ mod tests {
         assert_eq!(split_certificates(&der).unwrap().len(), 2);
         assert!(split_certificates(b"garbage without armour").is_err());
         assert!(split_certificates(&[0x30, 0x05, 0x00]).is_err());
-        assert!(split_certificates(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END X-----\n").is_err());
+        assert!(
+            split_certificates(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END X-----\n").is_err()
+        );
         assert_eq!(split_certificates(b"").unwrap().len(), 0);
     }
 }

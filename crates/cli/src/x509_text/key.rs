@@ -128,10 +128,16 @@ pub(crate) fn describe(spki: &Value<'_>) -> Result<KeyInfo> {
             // JDK compat: sun.security.util.CurveDB names every curve it knows
             // by its KnownOIDs standard name and sizes it by the order's bits.
             let known = curve.as_deref().and_then(|c| {
-                CURVES.iter().find(|(o, _)| *o == c).and_then(|(o, bits)| Some((oid::std_name(o)?, *bits)))
+                CURVES
+                    .iter()
+                    .find(|(o, _)| *o == c)
+                    .and_then(|(o, bits)| Some((oid::std_name(o)?, *bits)))
             });
             let Some((name, size)) = known else {
-                return Err(JavaException::new("java.security.InvalidKeyException", "Unsupported EC curve"));
+                return Err(JavaException::new(
+                    "java.security.InvalidKeyException",
+                    "Unsupported EC curve",
+                ));
             };
             info("EC", &format!("EC ({name})"), Some(size))
         }

@@ -73,12 +73,14 @@ impl X500Name {
                 }
                 if value.tag == tag::BMP_STRING {
                     // JDK compat: DerValue.validateBMPString refuses surrogates.
-                    let surrogate = value
-                        .content
-                        .chunks(2)
-                        .position(|c| c.len() == 2 && (0xd800..=0xdfff).contains(&u16::from_be_bytes([c[0], c[1]])));
+                    let surrogate = value.content.chunks(2).position(|c| {
+                        c.len() == 2
+                            && (0xd800..=0xdfff).contains(&u16::from_be_bytes([c[0], c[1]]))
+                    });
                     if let Some(i) = surrogate {
-                        return Err(JavaException::io(format!("Illegal character in BMPString, index: {i}")));
+                        return Err(JavaException::io(format!(
+                            "Illegal character in BMPString, index: {i}"
+                        )));
                     }
                 }
                 avas.push(Ava {
@@ -126,7 +128,10 @@ impl core::fmt::Display for X500Name {
 }
 
 fn keyword(oid: &str) -> String {
-    KEYWORDS.iter().find(|(o, _)| *o == oid).map_or_else(|| format!("OID.{oid}"), |(_, k)| (*k).to_owned())
+    KEYWORDS
+        .iter()
+        .find(|(o, _)| *o == oid)
+        .map_or_else(|| format!("OID.{oid}"), |(_, k)| (*k).to_owned())
 }
 
 /// `DerValue.isPrintableStringChar`.
@@ -213,12 +218,24 @@ mod tests {
     #[test]
     fn quoting_as_the_jdk() {
         // Observed: CN="#hash  first", OU="Unit + More", O="Example Org, Inc."
-        assert_eq!(ava_to_string(&ava("2.5.4.3", tag::UTF8_STRING, b"#hash  first")), "CN=\"#hash  first\"");
-        assert_eq!(ava_to_string(&ava("2.5.4.11", tag::UTF8_STRING, b"Unit + More")), "OU=\"Unit + More\"");
+        assert_eq!(
+            ava_to_string(&ava("2.5.4.3", tag::UTF8_STRING, b"#hash  first")),
+            "CN=\"#hash  first\""
+        );
+        assert_eq!(
+            ava_to_string(&ava("2.5.4.11", tag::UTF8_STRING, b"Unit + More")),
+            "OU=\"Unit + More\""
+        );
         assert_eq!(ava_to_string(&ava("2.5.4.3", tag::UTF8_STRING, b"a\"b")), "CN=\"a\\\"b\"");
         assert_eq!(ava_to_string(&ava("2.5.4.3", tag::UTF8_STRING, b"\"q\"")), "CN=\"q\"");
-        assert_eq!(ava_to_string(&ava("2.5.4.3", tag::UTF8_STRING, "J\u{fc}rgen".as_bytes())), "CN=J\u{fc}rgen");
-        assert_eq!(ava_to_string(&ava("1.2.3.4", tag::OCTET_STRING, b"ab")), "OID.1.2.3.4=#04026162");
+        assert_eq!(
+            ava_to_string(&ava("2.5.4.3", tag::UTF8_STRING, "J\u{fc}rgen".as_bytes())),
+            "CN=J\u{fc}rgen"
+        );
+        assert_eq!(
+            ava_to_string(&ava("1.2.3.4", tag::OCTET_STRING, b"ab")),
+            "OID.1.2.3.4=#04026162"
+        );
         assert_eq!(ava_to_string(&ava("1.2.3.4", tag::UTF8_STRING, b"x")), "OID.1.2.3.4=x");
         assert_eq!(ava_to_string(&ava("2.5.4.8", tag::PRINTABLE_STRING, b"S")), "ST=S");
     }
@@ -228,7 +245,10 @@ mod tests {
         let n = X500Name {
             rdns: vec![
                 vec![ava("2.5.4.6", tag::PRINTABLE_STRING, b"US")],
-                vec![ava("2.5.4.3", tag::UTF8_STRING, b"ed"), ava("2.5.4.11", tag::UTF8_STRING, b"multi")],
+                vec![
+                    ava("2.5.4.3", tag::UTF8_STRING, b"ed"),
+                    ava("2.5.4.11", tag::UTF8_STRING, b"multi"),
+                ],
             ],
         };
         assert_eq!(n.to_string(), "CN=ed + OU=multi, C=US");

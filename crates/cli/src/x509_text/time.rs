@@ -24,7 +24,8 @@ use std::path::Path;
 use crate::x509_text::der::{JavaException, Result, tag};
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 /// `java.util.Date`'s Gregorian cutover (1582-10-15T00:00Z) in epoch milliseconds.
 const GREGORIAN_CUTOVER_MS: i64 = -12_219_292_800_000;
 
@@ -81,8 +82,16 @@ impl TimeZone {
     pub fn from_id(id: &str, zoneinfo: &Path) -> Self {
         const UTC_IDS: [&str; 8] =
             ["UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"];
-        const GMT_IDS: [&str; 8] =
-            ["GMT", "Etc/GMT", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "GMT0", "Etc/Greenwich", "Greenwich"];
+        const GMT_IDS: [&str; 8] = [
+            "GMT",
+            "Etc/GMT",
+            "Etc/GMT+0",
+            "Etc/GMT-0",
+            "Etc/GMT0",
+            "GMT0",
+            "Etc/Greenwich",
+            "Greenwich",
+        ];
         if UTC_IDS.contains(&id) {
             return Self::utc();
         }
@@ -262,7 +271,8 @@ fn parse_posix(s: &str) -> Option<Posix> {
         return Some(Posix { std_name, std_offset, dst: None });
     }
     let dst_name = p.name()?;
-    let dst_offset = if p.peek() == Some(b',') || p.done() { std_offset + 3600 } else { -p.offset()? };
+    let dst_offset =
+        if p.peek() == Some(b',') || p.done() { std_offset + 3600 } else { -p.offset()? };
     // Without rules glibc uses its built-in default (US rules of 2007).
     let (start, end) = if p.done() {
         (
@@ -279,7 +289,11 @@ fn parse_posix(s: &str) -> Option<Posix> {
     if !p.done() {
         return None;
     }
-    Some(Posix { std_name, std_offset, dst: Some(PosixDst { name: dst_name, offset: dst_offset, start, end }) })
+    Some(Posix {
+        std_name,
+        std_offset,
+        dst: Some(PosixDst { name: dst_name, offset: dst_offset, start, end }),
+    })
 }
 
 struct PosixParser<'a> {
@@ -359,7 +373,9 @@ impl PosixParser<'_> {
         let date = match self.peek()? {
             b'J' => {
                 self.i += 1;
-                PosixDate::Julian1(u16::try_from(self.number(3)?).ok().filter(|d| (1..=365).contains(d))?)
+                PosixDate::Julian1(
+                    u16::try_from(self.number(3)?).ok().filter(|d| (1..=365).contains(d))?,
+                )
             }
             b'M' => {
                 self.i += 1;
@@ -409,7 +425,12 @@ impl TzRules {
         Self::from_block(second, 8, counts2, footer)
     }
 
-    fn from_block(b: &[u8], time_size: usize, c: [usize; 6], footer: Option<Posix>) -> Option<Self> {
+    fn from_block(
+        b: &[u8],
+        time_size: usize,
+        c: [usize; 6],
+        footer: Option<Posix>,
+    ) -> Option<Self> {
         let [_isut, _isstd, _leap, timecnt, typecnt, charcnt] = c;
         let mut pos = 44;
         let mut times = Vec::with_capacity(timecnt);
@@ -511,7 +532,8 @@ fn rule_instant(year: i64, (date, time): (PosixDate, i32), offset: i32) -> i64 {
             let first = days_from_civil(year, u32::from(month), 1);
             // 1970-01-01 was a Thursday (weekday 4).
             let wd_first = (first + 4).rem_euclid(7);
-            let mut d = first + (i64::from(weekday) - wd_first).rem_euclid(7) + (i64::from(week) - 1) * 7;
+            let mut d =
+                first + (i64::from(weekday) - wd_first).rem_euclid(7) + (i64::from(week) - 1) * 7;
             let dim = days_in_month(year, u32::from(month));
             while d >= first + i64::from(dim) {
                 d -= 7;
@@ -595,7 +617,8 @@ fn fields(millis: i64, tz: &TimeZone) -> Fields {
     let days = local.div_euclid(86_400_000);
     let in_day = local.rem_euclid(86_400_000) / 1000;
     // JDK compat: java.util.Date switches to the Julian calendar before the cutover.
-    let (year, month, day) = if millis < GREGORIAN_CUTOVER_MS { julian_from_days(days) } else { civil_from_days(days) };
+    let (year, month, day) =
+        if millis < GREGORIAN_CUTOVER_MS { julian_from_days(days) } else { civil_from_days(days) };
     Fields {
         year,
         month,
@@ -716,7 +739,14 @@ pub(crate) fn parse_der_time(tag_byte: u8, content: &[u8]) -> Result<i64> {
             }
         }
     }
-    if month == 0 || day == 0 || month > 12 || day > 31 || hour >= 24 || minute >= 60 || second >= 60 {
+    if month == 0
+        || day == 0
+        || month > 12
+        || day > 31
+        || hour >= 24
+        || minute >= 60
+        || second >= 60
+    {
         return Err(bad("invalid format"));
     }
     // JDK compat: the Gregorian calendar is lenient about day overflow (Feb 31).
