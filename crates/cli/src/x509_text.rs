@@ -30,6 +30,7 @@ mod key;
 mod name;
 pub mod oid;
 mod time;
+mod tz_names;
 
 use core::fmt::Write as _;
 

@@ -608,7 +608,10 @@ fn conversions(ctx: &mut Ctx, stores: &[Store], work: &Path) -> anyhow::Result<(
     }
     let mut signed = 0;
     for c in &convs {
-        let Some(alias) = c.src.key_aliases().first().cloned() else { continue };
+        // jarsigner takes the alias as an operand: one that starts with '-' reads as an option.
+        let Some(alias) = c.src.key_aliases().into_iter().find(|a| !a.starts_with('-')) else {
+            continue;
+        };
         if signed >= 9 || !Path::new(&c.dest).exists() {
             continue;
         }

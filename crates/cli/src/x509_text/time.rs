@@ -14,10 +14,13 @@
 //!   `GMT±hh:mm`, and anything unparsable becomes `GMT`.
 //!
 //! Region ids (`Europe/Berlin`) use the system's tzdata files for the offset
-//! (transitions and the POSIX footer rule) and the tzdata abbreviation for the
-//! name (`CET`, `EST`); where tzdata has only a numeric abbreviation (`+04`)
-//! the name is printed as `GMT+04:00`. The JDK takes its names from CLDR, so a
-//! few zones print differently (Asia/Dubai: JDK `GST`, here `GMT+04:00`).
+//! and for whether daylight time applies (transitions and the POSIX footer
+//! rule), and the JDK's own short names for the zone ([`tz_names`], taken from
+//! JDK 17). Where the system's tzdata and the JDK's disagree about a zone's
+//! rules, the JDK's output differs. A zone the JDK does not name falls back to
+//! the tzdata abbreviation, or `GMT+04:00` where that is numeric.
+//!
+//! [`tz_names`]: crate::x509_text::tz_names
 
 use std::path::Path;
 
@@ -40,7 +43,7 @@ enum Kind {
     /// A constant offset with one display name.
     Fixed { offset: i32, name: String },
     /// Rules read from a TZif file.
-    Rules(Box<TzRules>),
+    Rules(Box<TzRules>, Option<(&'static str, &'static str)>),
 }
 
 impl TimeZone {
@@ -108,12 +111,32 @@ impl TimeZone {
             // the GMT zone (displayed "GMT").
             return Self::fixed(offset);
         }
+        // The JDK's three-letter and SystemV ids, which tzdata does not have.
+        if let Some((_, target)) = JDK_ALIASES.iter().find(|(a, _)| *a == id) {
+            let names = crate::x509_text::tz_names::names(id);
+            if let Some(posix) = target.strip_prefix("posix:") {
+                if let Some(p) = parse_posix(posix) {
+                    let rules = TzRules {
+                        transitions: Vec::new(),
+                        types: vec![(p.std_offset, false, p.std_name.clone())],
+                        footer: Some(p),
+                    };
+                    return Self { kind: Kind::Rules(Box::new(rules), names) };
+                }
+            } else if let Ok(bytes) = std::fs::read(zoneinfo.join(target))
+                && let Some(rules) = TzRules::parse(&bytes)
+            {
+                return Self { kind: Kind::Rules(Box::new(rules), names) };
+            }
+        }
         // A region id: the JDK's tzdb and the system's tzdata agree on the ids.
         if is_region_id(id)
             && let Ok(bytes) = std::fs::read(zoneinfo.join(id))
             && let Some(rules) = TzRules::parse(&bytes)
         {
-            return Self { kind: Kind::Rules(Box::new(rules)) };
+            return Self {
+                kind: Kind::Rules(Box::new(rules), crate::x509_text::tz_names::names(id)),
+            };
         }
         // JDK compat: an id the JDK does not know goes to the C library
         // (TimeZone.getSystemGMTOffsetID), which reads it as a POSIX TZ string.
@@ -125,7 +148,7 @@ impl TimeZone {
 
     fn localtime_file() -> Option<Self> {
         let bytes = std::fs::read("/etc/localtime").ok()?;
-        TzRules::parse(&bytes).map(|r| Self { kind: Kind::Rules(Box::new(r)) })
+        TzRules::parse(&bytes).map(|r| Self { kind: Kind::Rules(Box::new(r), None) })
     }
 
     /// The offset from UTC in seconds and the short display name at `unix_secs`.
@@ -133,9 +156,15 @@ impl TimeZone {
     pub fn at(&self, unix_secs: i64) -> (i32, String) {
         match &self.kind {
             Kind::Fixed { offset, name } => (*offset, name.clone()),
-            Kind::Rules(r) => {
-                let (offset, abbr) = r.lookup(unix_secs);
-                let name = if !abbr.is_empty() && abbr.chars().all(|c| c.is_ascii_alphabetic()) {
+            Kind::Rules(r, jdk_names) => {
+                let (offset, abbr, tz_dst) = r.lookup(unix_secs);
+                // JDK compat: the JDK's time-zone data uses positive daylight
+                // saving time where tzdata has negative DST.
+                let dst = r.negative_dst_base(unix_secs).map_or(tz_dst, |base| offset > base);
+                // The JDK's own name where it has one; else tzdata's abbreviation.
+                let name = if let Some((std_name, dst_name)) = jdk_names {
+                    (*if dst { dst_name } else { std_name }).to_owned()
+                } else if !abbr.is_empty() && abbr.chars().all(|c| c.is_ascii_alphabetic()) {
                     abbr
                 } else if offset == 0 {
                     "GMT".to_owned()
@@ -147,6 +176,51 @@ impl TimeZone {
         }
     }
 }
+
+/// The JDK's legacy zone ids and what they stand for: a tzdata zone, or a
+/// POSIX rule for the SystemV ids (the US rules of 1967-1973 where they have
+/// daylight time, as the JDK's data has them: last Sunday of April to last
+/// Sunday of October).
+const JDK_ALIASES: &[(&str, &str)] = &[
+    ("ACT", "Australia/Darwin"),
+    ("AET", "Australia/Sydney"),
+    ("AGT", "America/Argentina/Buenos_Aires"),
+    ("ART", "Africa/Cairo"),
+    ("AST", "America/Anchorage"),
+    ("BET", "America/Sao_Paulo"),
+    ("BST", "Asia/Dhaka"),
+    ("CAT", "Africa/Harare"),
+    ("CNT", "America/St_Johns"),
+    ("CST", "America/Chicago"),
+    ("CTT", "Asia/Shanghai"),
+    ("EAT", "Africa/Addis_Ababa"),
+    ("ECT", "Europe/Paris"),
+    ("IET", "America/Indiana/Indianapolis"),
+    ("IST", "Asia/Kolkata"),
+    ("JST", "Asia/Tokyo"),
+    ("MIT", "Pacific/Apia"),
+    ("NET", "Asia/Yerevan"),
+    ("NST", "Pacific/Auckland"),
+    ("PLT", "Asia/Karachi"),
+    ("PNT", "America/Phoenix"),
+    ("PRT", "America/Puerto_Rico"),
+    ("PST", "America/Los_Angeles"),
+    ("SST", "Pacific/Guadalcanal"),
+    ("VST", "Asia/Ho_Chi_Minh"),
+    ("SystemV/AST4", "posix:AST4"),
+    ("SystemV/AST4ADT", "posix:AST4ADT,M4.5.0,M10.5.0"),
+    ("SystemV/CST6", "posix:CST6"),
+    ("SystemV/CST6CDT", "posix:CST6CDT,M4.5.0,M10.5.0"),
+    ("SystemV/EST5", "posix:EST5"),
+    ("SystemV/EST5EDT", "posix:EST5EDT,M4.5.0,M10.5.0"),
+    ("SystemV/HST10", "posix:HST10"),
+    ("SystemV/MST7", "posix:MST7"),
+    ("SystemV/MST7MDT", "posix:MST7MDT,M4.5.0,M10.5.0"),
+    ("SystemV/PST8", "posix:PST8"),
+    ("SystemV/PST8PDT", "posix:PST8PDT,M4.5.0,M10.5.0"),
+    ("SystemV/YST9", "posix:YST9"),
+    ("SystemV/YST9YDT", "posix:YST9YDT,M4.5.0,M10.5.0"),
+];
 
 fn is_region_id(id: &str) -> bool {
     !id.is_empty()
@@ -344,6 +418,11 @@ impl PosixParser<'_> {
     }
     /// `[+-]hh[:mm[:ss]]` in seconds (positive west of Greenwich).
     fn offset(&mut self) -> Option<i32> {
+        // Observed: the JDK ends up with GMT for "GMT+24:00", so 24 hours is refused.
+        self.hms(23)
+    }
+    /// `[+-]hh[:mm[:ss]]` with hours up to `max_hours`, in seconds.
+    fn hms(&mut self, max_hours: i32) -> Option<i32> {
         let sign = match self.peek() {
             Some(b'-') => {
                 self.i += 1;
@@ -366,8 +445,7 @@ impl PosixParser<'_> {
                 secs += self.number(2)?;
             }
         }
-        // Observed: the JDK ends up with GMT for "GMT+24:00", so 24 hours is refused.
-        (h < 24).then_some(sign * secs)
+        (h <= max_hours).then_some(sign * secs)
     }
     fn rule(&mut self) -> Option<(PosixDate, i32)> {
         let date = match self.peek()? {
@@ -390,7 +468,8 @@ impl PosixParser<'_> {
         };
         let time = if self.peek() == Some(b'/') {
             self.i += 1;
-            self.offset()?
+            // RFC 8536 lets a rule's time run from -167 to 167 hours (Egypt: M10.5.4/24).
+            self.hms(167)?
         } else {
             7200
         };
@@ -469,7 +548,41 @@ impl TzRules {
         Some(Self { transitions, types, footer })
     }
 
-    fn lookup(&self, t: i64) -> (i32, String) {
+    /// For zones tzdata writes with negative daylight saving time (Europe/Dublin,
+    /// Africa/Casablanca, Africa/Windhoek: the winter or Ramadan offset is the
+    /// "daylight" one), the lowest offset in use within a year of `t`; the JDK
+    /// keeps the positive form, where that lowest offset is standard time.
+    /// `None` for every other zone and time.
+    fn negative_dst_base(&self, t: i64) -> Option<i32> {
+        const YEAR: i64 = 366 * 86_400;
+        let ty = |k: usize| &self.types[self.transitions[k].1];
+        // A "daylight" period between two periods of the same, higher
+        // standard offset (at most two hours higher) is negative DST; a
+        // change of zone or a date-line jump is not.
+        let mut bases: Vec<i32> = (1..self.transitions.len().saturating_sub(1))
+            .filter(|&k| (t - YEAR..=t + YEAR).contains(&self.transitions[k].0))
+            .filter_map(|k| {
+                let (prev, cur, next) = (ty(k - 1), ty(k), ty(k + 1));
+                let negative = cur.1
+                    && !prev.1
+                    && !next.1
+                    && prev.0 == next.0
+                    && prev.0 > cur.0
+                    && prev.0 - cur.0 <= 7200;
+                negative.then_some(cur.0)
+            })
+            .collect();
+        if self.transitions.last().is_none_or(|(lt, _)| t + YEAR >= *lt)
+            && let Some(p) = &self.footer
+            && let Some(d) = &p.dst
+            && d.offset < p.std_offset
+        {
+            bases.push(d.offset);
+        }
+        bases.into_iter().min()
+    }
+
+    fn lookup(&self, t: i64) -> (i32, String, bool) {
         let after_last = self.transitions.last().is_none_or(|(lt, _)| t >= *lt);
         if after_last && let Some(p) = &self.footer {
             return posix_lookup(p, t);
@@ -481,7 +594,7 @@ impl TzRules {
         } else {
             &self.types[self.transitions[i - 1].1]
         };
-        (ty.0, ty.2.clone())
+        (ty.0, ty.2.clone(), ty.1)
     }
 }
 
@@ -506,15 +619,19 @@ fn tzif_block(b: &[u8], time_size: usize) -> Option<(usize, [usize; 6])> {
     Some((len, c))
 }
 
-fn posix_lookup(p: &Posix, t: i64) -> (i32, String) {
+fn posix_lookup(p: &Posix, t: i64) -> (i32, String, bool) {
     let Some(d) = &p.dst else {
-        return (p.std_offset, p.std_name.clone());
+        return (p.std_offset, p.std_name.clone(), false);
     };
     let (year, _, _) = civil_from_days((t + i64::from(p.std_offset)).div_euclid(86400));
     let start = rule_instant(year, d.start, p.std_offset);
     let end = rule_instant(year, d.end, d.offset);
     let in_dst = if start < end { t >= start && t < end } else { !(t >= end && t < start) };
-    if in_dst { (d.offset, d.name.clone()) } else { (p.std_offset, p.std_name.clone()) }
+    if in_dst {
+        (d.offset, d.name.clone(), true)
+    } else {
+        (p.std_offset, p.std_name.clone(), false)
+    }
 }
 
 /// The UTC instant of a rule's local transition time in `year`, where local
@@ -826,8 +943,8 @@ mod tests {
         // 2026-07-01T00:00Z is summer time; 2026-11-24 is not.
         let summer = days_from_civil(2026, 7, 1) * 86400;
         let winter = days_from_civil(2026, 11, 24) * 86400;
-        assert_eq!(posix_lookup(&p, summer), (7200, "CEST".into()));
-        assert_eq!(posix_lookup(&p, winter), (3600, "CET".into()));
+        assert_eq!(posix_lookup(&p, summer), (7200, "CEST".into(), true));
+        assert_eq!(posix_lookup(&p, winter), (3600, "CET".into(), false));
         // EU change 2026-03-29 01:00Z.
         let change = days_from_civil(2026, 3, 29) * 86400 + 3600;
         assert_eq!(posix_lookup(&p, change - 1).1, "CET");
@@ -844,5 +961,13 @@ mod tests {
         let t = parse_der_time(tag::UTC_TIME, b"261124073346Z").unwrap();
         // Observed with TZ=Europe/Berlin: Tue Nov 24 08:33:46 CET 2026.
         assert_eq!(date_to_string(t, &z), "Tue Nov 24 08:33:46 CET 2026");
+        // The JDK's names where tzdata has numeric ones (observed: GST, BRT, CHADT).
+        let name = |id: &str| date_to_string(t, &TimeZone::from_id(id, dir));
+        assert_eq!(name("Asia/Dubai"), "Tue Nov 24 11:33:46 GST 2026");
+        assert_eq!(name("America/Sao_Paulo"), "Tue Nov 24 04:33:46 BRT 2026");
+        assert_eq!(name("Pacific/Chatham"), "Tue Nov 24 21:18:46 CHADT 2026");
+        // Negative DST in tzdata, positive in the JDK (observed: GMT, WEST).
+        assert_eq!(name("Europe/Dublin"), "Tue Nov 24 07:33:46 GMT 2026");
+        assert_eq!(name("Africa/Casablanca"), "Tue Nov 24 08:33:46 WEST 2026");
     }
 }
