@@ -8,5 +8,7 @@
 
 pub mod common;
 pub mod jdk_io;
+pub mod keyconv;
 pub mod keytool;
 pub mod x509_text;
+pub mod zipalign;

@@ -1,0 +1,5 @@
+//! `zipalign`: see [`signkit_cli::zipalign`].
+
+fn main() -> std::process::ExitCode {
+    signkit_cli::zipalign::main()
+}
