@@ -2,8 +2,10 @@
 //! `tests/util.rs`: a scratch [`Dir`] per test, a [`TestCommand`] that runs a
 //! binary with a fixed environment, and [`eqnice!`] for readable diffs.
 //!
-//! The binaries are the `signkit-cli` shims, built by this crate so the tests
-//! find them through `CARGO_BIN_EXE_<name>`. Nothing here needs a JDK: the
+//! The binaries are signkit-cli's; [`bin`] builds them (once per test
+//! process, a no-op when they are up to date) in the same target directory
+//! and profile as the tests, because Cargo gives `CARGO_BIN_EXE_<name>` only
+//! to a package's own tests. Nothing here needs a JDK: the
 //! expected outputs were produced by JDK 17 once and committed
 //! (`fixtures/keytool/gen-expected.sh`).
 
@@ -17,6 +19,35 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// milliseconds: keytool dates PKCS12 trusted certificates (and imported
 /// entries) "now", so the tests pin the clock there.
 pub const FIXTURE_DAY_MILLIS: i64 = 1_795_478_400_000;
+
+/// The path of signkit-cli's binary `name` (`keytool`, `keyconv`, ...),
+/// built first if needed.
+///
+/// # Panics
+/// When the build fails.
+#[must_use]
+pub fn bin(name: &str) -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        // The test executable is <target>/<profile>/deps/<test>-<hash>.
+        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("current_exe: {e}"));
+        let profile_dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+        let target_dir = profile_dir.parent().map(Path::to_path_buf).unwrap_or_default();
+        let profile = profile_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let profile = if profile == "debug" { "dev".to_owned() } else { profile };
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(repo_root())
+            .args(["build", "--quiet", "-p", "signkit-cli", "--bins", "--profile", &profile])
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .status()
+            .unwrap_or_else(|e| panic!("running cargo build: {e}"));
+        assert!(status.success(), "cargo build -p signkit-cli failed");
+        profile_dir
+    });
+    dir.join(name)
+}
 
 /// The repository root.
 #[must_use]

@@ -7,12 +7,14 @@
 
 use signkit_e2e::{Dir, FIXTURE_DAY_MILLIS, Outcome, eqnice, fixture_text};
 
-const KEYTOOL: &str = env!("CARGO_BIN_EXE_keytool");
+fn keytool_bin() -> String {
+    signkit_e2e::bin("keytool").to_string_lossy().into_owned()
+}
 
 const STORES: [&str; 3] = ["store.pkcs12", "store.jks", "store.jceks"];
 
 fn keytool(dir: &Dir, args: &[&str]) -> Outcome {
-    dir.command(KEYTOOL).args(args).run()
+    dir.command(&keytool_bin()).args(args).run()
 }
 
 /// Compares a run with `expected/<name>.{out,err,rc}`.
@@ -57,7 +59,7 @@ fn list_every_form_of_every_store_type() {
             &keytool(&dir, &["-list", "-rfc", "-keystore", store, "-storepass", "changeit"]),
         );
         // printf '\n' | keytool -list -keystore store.<t>   (RETURN at the password prompt)
-        let nopass = dir.command(KEYTOOL).args(["-list", "-keystore", store]).stdin(b"\n").run();
+        let nopass = dir.command(&keytool_bin()).args(["-list", "-keystore", store]).stdin(b"\n").run();
         check_expected(&format!("list-nopass-{t}"), &nopass);
         // keytool -exportcert -rfc -alias weak -keystore store.<t> -storepass changeit
         check_expected(
@@ -120,10 +122,10 @@ fn printcert_inputs() {
         &keytool(&dir, &["-printcert", "-rfc", "-file", "mixed.bin"]),
     );
     // printf x | keytool -printcert
-    check_expected("printcert-stdin", &dir.command(KEYTOOL).args(["-printcert"]).stdin(b"x").run());
+    check_expected("printcert-stdin", &dir.command(&keytool_bin()).args(["-printcert"]).stdin(b"x").run());
     // The same certificate from stdin prints as from the file.
     let pem = dir.read("extensions.pem");
-    let from_stdin = dir.command(KEYTOOL).args(["-printcert"]).stdin(&pem).run();
+    let from_stdin = dir.command(&keytool_bin()).args(["-printcert"]).stdin(&pem).run();
     check_expected("printcert-extensions", &from_stdin);
 }
 
@@ -224,7 +226,7 @@ fn errors_and_usage() {
 fn passwords_from_env_and_file_and_options_in_a_conf_file() {
     let dir = fixture_dir("passwords");
     let by_env = dir
-        .command(KEYTOOL)
+        .command(&keytool_bin())
         .args(["-list", "-keystore", "store.jks", "-storepass:env", "KS_PW"])
         .env("KS_PW", "changeit")
         .run();
