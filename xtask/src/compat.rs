@@ -13,16 +13,17 @@ use std::time::Instant;
 use rand::{RngExt as _, SeedableRng as _};
 
 use crate::flags;
+use crate::tools::{self, Tools};
 
 mod keyconv;
+mod keytool;
 mod zipalign;
-use crate::tools::{self, Tools};
 
 /// One compat area: a name and the function that runs its cases.
 type Area = (&'static str, fn(&mut Ctx) -> anyhow::Result<()>);
 
 /// Every area, in the order they run.
-const AREAS: &[Area] = &[("zipalign", zipalign::run), ("keyconv", keyconv::run)];
+const AREAS: &[Area] = &[("zipalign", zipalign::run), ("keyconv", keyconv::run), ("keytool", keytool::run)];
 
 /// State shared by the cases of a run.
 pub(crate) struct Ctx {

@@ -7,5 +7,8 @@
 //! produced here and nowhere else.
 
 pub mod common;
+pub mod jdk_io;
 pub mod keyconv;
+pub mod keytool;
+pub mod x509_text;
 pub mod zipalign;

@@ -135,7 +135,6 @@ impl Certificate {
 /// # Errors
 /// Malformed DER anywhere in the input.
 pub fn certificates_from_der_concat(mut der: &[u8]) -> Result<Vec<Certificate>> {
-    use der::Reader as _;
     let mut out = Vec::new();
     while !der.is_empty() {
         let reader = der::SliceReader::new(der).map_err(|e| Error::malformed("certificate", e))?;
