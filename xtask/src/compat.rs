@@ -13,17 +13,23 @@ use std::time::Instant;
 use rand::{RngExt as _, SeedableRng as _};
 
 use crate::flags;
+use crate::tools::{self, Tools};
 
 mod keyconv;
+mod keytool;
 mod signapk;
 mod zipalign;
-use crate::tools::{self, Tools};
 
 /// One compat area: a name and the function that runs its cases.
 type Area = (&'static str, fn(&mut Ctx) -> anyhow::Result<()>);
 
 /// Every area, in the order they run.
-const AREAS: &[Area] = &[("zipalign", zipalign::run), ("keyconv", keyconv::run), ("signapk", signapk::run)];
+const AREAS: &[Area] = &[
+    ("zipalign", zipalign::run),
+    ("keyconv", keyconv::run),
+    ("keytool", keytool::run),
+    ("signapk", signapk::run),
+];
 
 /// State shared by the cases of a run.
 pub(crate) struct Ctx {

@@ -9,6 +9,7 @@
 
 #![expect(clippy::print_stdout, clippy::print_stderr, reason = "xtask reports on the terminal")]
 
+mod bench;
 mod compat;
 mod flags;
 mod tools;
@@ -33,6 +34,7 @@ fn run() -> anyhow::Result<ExitCode> {
     };
     match task.as_str() {
         "compat" => compat::run(&flags::Compat::parse(rest)?),
+        "bench" => bench::run(&flags::Bench::parse(rest)?),
         "-h" | "--help" | "help" => {
             print!("{}", flags::USAGE);
             Ok(ExitCode::SUCCESS)

@@ -59,11 +59,10 @@ fn find_jdk17() -> anyhow::Result<PathBuf> {
     }
     candidates.push(PathBuf::from("/usr/lib/jvm/java-17-openjdk-amd64/bin"));
     candidates.push(PathBuf::from("/usr/lib/jvm/java-17-openjdk-arm64/bin"));
-    if let Ok(path) = which("keytool") {
-        if let Some(dir) = std::fs::canonicalize(path).ok().and_then(|p| p.parent().map(Path::to_path_buf)) {
+    if let Ok(path) = which("keytool")
+        && let Some(dir) = std::fs::canonicalize(path).ok().and_then(|p| p.parent().map(Path::to_path_buf)) {
             candidates.push(dir);
         }
-    }
     for dir in candidates {
         let java = dir.join("java");
         if !java.exists() {
@@ -123,10 +122,9 @@ pub(crate) fn run(mut cmd: Command, input: Option<&[u8]>) -> anyhow::Result<Outp
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let desc = format!("{cmd:?}");
     let mut child = cmd.spawn().with_context(|| format!("spawning {desc}"))?;
-    if let Some(data) = input {
-        if let Some(mut stdin) = child.stdin.take() {
+    if let Some(data) = input
+        && let Some(mut stdin) = child.stdin.take() {
             stdin.write_all(data).with_context(|| format!("writing stdin of {desc}"))?;
         }
-    }
     child.wait_with_output().with_context(|| format!("waiting for {desc}"))
 }

@@ -7,6 +7,9 @@
 //! produced here and nowhere else.
 
 pub mod common;
+pub mod jdk_io;
 pub mod keyconv;
+pub mod keytool;
 pub mod signapk;
+pub mod x509_text;
 pub mod zipalign;

@@ -137,12 +137,35 @@ impl Certificate {
 pub fn certificates_from_der_concat(mut der: &[u8]) -> Result<Vec<Certificate>> {
     let mut out = Vec::new();
     while !der.is_empty() {
-        let header = der::Header::from_der(der).map_err(|e| Error::malformed("certificate", e))?;
-        let len = usize::try_from(header.encoded_len().and_then(|h| h + header.length()).map_err(|e| Error::malformed("certificate", e))?)
+        let reader = der::SliceReader::new(der).map_err(|e| Error::malformed("certificate", e))?;
+        let header = der::Header::peek(&reader).map_err(|e| Error::malformed("certificate", e))?;
+        let total = header
+            .encoded_len()
+            .and_then(|h| h + header.length())
             .map_err(|e| Error::malformed("certificate", e))?;
+        let len = usize::try_from(total).map_err(|e| Error::malformed("certificate", e))?;
         let (one, rest) = der.split_at_checked(len).ok_or_else(|| Error::malformed("certificate", "truncated"))?;
         out.push(Certificate::from_der(one)?);
         der = rest;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concatenated_certificates() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/corpus/apksig/rsa-2048.x509.pem");
+        let pem = std::fs::read(&path).unwrap();
+        let der = crate::pem::parse_all(&pem).unwrap().remove(0).der.clone();
+        let two = [der.as_slice(), der.as_slice()].concat();
+        let certs = certificates_from_der_concat(&two).unwrap();
+        assert_eq!(certs.len(), 2);
+        assert_eq!(certs[0].der(), der.as_slice());
+        assert!(certificates_from_der_concat(&two[..two.len() - 1]).is_err());
+        assert!(certificates_from_der_concat(&[]).unwrap().is_empty());
+    }
 }

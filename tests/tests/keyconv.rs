@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/keyconv").join(name)
+    signkit_e2e::repo_root().join("fixtures/keyconv").join(name)
 }
 
 /// A fresh directory for one test.
@@ -22,7 +22,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn keyconv(args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_keyconv"));
+    let mut c = Command::new(signkit_e2e::bin("keyconv"));
     c.args(args).env("SIGNKIT_NOW_MILLIS", "1700000000000").stdin(Stdio::null());
     c
 }

@@ -1,0 +1,5 @@
+//! `keytool`: JDK 17 keytool, without a JVM.
+
+fn main() -> std::process::ExitCode {
+    signkit_cli::keytool::main()
+}
