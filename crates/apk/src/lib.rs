@@ -13,6 +13,11 @@
 //! - [`axml`]: the binary `AndroidManifest.xml` reader and the minimum SDK version.
 //! - [`v1`]: apksig's JAR signature (`MANIFEST.MF`, `.SF`, PKCS#7 block).
 //! - [`signing_block`], [`digest`]: the APK Signing Block with v2 and v3.
+//! - [`hints`]: pinning hints (`pinlist.meta`).
+//!
+//! DEFLATED entries are recompressed on worker threads, which can park
+//! finished entries in caller-provided scratch files ([`Resources`]); the
+//! output is the same for any number of threads.
 //!
 //! Nothing here panics on any input: every length, offset and count read
 //! from an archive, a manifest or a signing block is checked before use.
